@@ -1,0 +1,41 @@
+/** Float64/float32 TypeScript matmul and matvec kernels (row-major, unrolled inner loops, no allocation). */
+import type { TypedArray } from '../../tensor/dtype.js';
+
+/** out (m×n) = a (m×k, at aOff) · b (k×n, at bOff), written at outOff. */
+export function gemm(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number, m: number, k: number, n: number): void {
+  if (n === 1) { gemv(a, aOff, b, bOff, out, outOff, m, k); return; }
+  // i-p-j order: streams rows of b, accumulates into a row of out; 4-way unrolled over p.
+  for (let i = 0; i < m; i++) {
+    const oRow = outOff + i * n;
+    for (let j = 0; j < n; j++) out[oRow + j] = 0;
+    const aRow = aOff + i * k;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const a0 = a[aRow + p], a1 = a[aRow + p + 1], a2 = a[aRow + p + 2], a3 = a[aRow + p + 3];
+      const b0 = bOff + p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = 0; j < n; j++) out[oRow + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+    }
+    for (; p < k; p++) {
+      const ap = a[aRow + p];
+      const bp = bOff + p * n;
+      for (let j = 0; j < n; j++) out[oRow + j] += ap * b[bp + j];
+    }
+  }
+}
+
+/** out (m) = a (m×k) · x (k): row dot products with four accumulators. */
+export function gemv(a: TypedArray, aOff: number, x: TypedArray, xOff: number, out: TypedArray, outOff: number, m: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const r = aOff + i * k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      s0 += a[r + p] * x[xOff + p];
+      s1 += a[r + p + 1] * x[xOff + p + 1];
+      s2 += a[r + p + 2] * x[xOff + p + 2];
+      s3 += a[r + p + 3] * x[xOff + p + 3];
+    }
+    for (; p < k; p++) s0 += a[r + p] * x[xOff + p];
+    out[outOff + i] = (s0 + s1) + (s2 + s3);
+  }
+}

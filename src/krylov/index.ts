@@ -1,0 +1,2 @@
+/** The krylov module (public namespace tt.krylov). */
+export {};

@@ -1,0 +1,2 @@
+/** The linalg namespace. */
+export {};

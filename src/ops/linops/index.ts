@@ -1,0 +1,2 @@
+/** The linops namespace. */
+export {};

@@ -1,0 +1,2 @@
+/** The nn namespace. */
+export {};

@@ -1,0 +1,2 @@
+/** The optim module (public namespace tt.optim). */
+export {};

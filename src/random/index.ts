@@ -1,0 +1,2 @@
+/** The random module (public namespace tt.random). */
+export {};

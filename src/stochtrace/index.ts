@@ -1,0 +1,2 @@
+/** The stochtrace module (public namespace tt.stochtrace). */
+export {};

@@ -1,0 +1,7 @@
+/** The tape module: recording, backward traversal, transforms, custom rules, checkpointing and pytrees. */
+export { record, isRecording, Node, type VjpRule } from './node.js';
+export { tapeState, withRecording } from './state.js';
+export { backward } from './backward.js';
+export { grad, valueAndGrad, vjp, hvp, jvp, makeLeaf, detach, treeVdot, type GradOptions, type Pullback } from './transforms.js';
+export { customVjp, stopGradient, noGrad, checkpoint } from './custom.js';
+export { flatten, unflatten, map as treeMap, numLeaves, type PyTree, type TreeDef } from './pytree.js';

@@ -1,0 +1,2 @@
+/** Testing helpers: gradient checking by finite differences. */
+export { checkGrads, type CheckGradsOptions, type CheckGradsResult } from './checkGrads.js';

@@ -1,0 +1,2 @@
+/** Internal utilities shared by all modules: errors and validation helpers. */
+export * from './errors.js';
