@@ -1,9 +1,9 @@
 /** Pytrees: nested arrays and plain objects with Tensor leaves; flatten, unflatten and map. */
 import { Tensor } from '../tensor/index.js';
-import { TracetapeError, describe } from '../util/errors.js';
+import { TracetapeError } from '../util/errors.js';
 
-/** A Tensor, or an array or plain object of pytrees. Numbers, strings, booleans, null and functions are static leaves. */
-export type PyTree = Tensor | number | string | boolean | null | undefined | PyTree[] | { [key: string]: PyTree } | ((...args: never[]) => unknown);
+/** A Tensor, or an array or plain object of pytrees. Anything else (numbers, strings, functions, class instances) is a static leaf. */
+export type PyTree = Tensor | number | string | boolean | null | undefined | PyTree[] | { [key: string]: PyTree } | ((...args: never[]) => unknown) | object;
 
 /** The structure of a pytree with its tensor leaves removed. */
 export type TreeDef =
@@ -28,9 +28,7 @@ export function flatten(tree: unknown): [Tensor[], TreeDef] {
       const keys = Object.keys(t);
       return { kind: 'object', keys, children: keys.map((k) => rec(t[k])) };
     }
-    if (t !== null && typeof t === 'object' && !ArrayBuffer.isView(t)) {
-      throw new TracetapeError('tree.flatten', `pytree nodes must be Tensors, arrays or plain objects, received ${describe(t)}`);
-    }
+    // Anything else (numbers, strings, functions, class instances such as PRNG keys) is a static leaf.
     return { kind: 'static', value: t };
   };
   const def = rec(tree);
