@@ -1,2 +1,3 @@
-/** The linalg namespace. */
-export {};
+/** The linalg namespace (`tt.linalg`): small dense, differentiable, float64-accurate linear algebra. */
+export { eighTridiagonal, type EighResult } from './eigh-tridiagonal.js';
+export { eigh } from './eigh.js';
