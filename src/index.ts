@@ -2,7 +2,7 @@
 export { Tensor, isTensor, tensor, zeros, ones, full, eye, arange, linspace, zerosLike, onesLike, type DType, type TypedArray, type NestedArray, type TensorLike, type TensorOptions } from './tensor/index.js';
 export { TracetapeError } from './util/errors.js';
 export * from './ops/index.js';
-export { grad, valueAndGrad, vjp, hvp, jvp, customVjp, stopGradient, noGrad, checkpoint, type GradOptions, type Pullback, type PyTree } from './tape/index.js';
+export { grad, valueAndGrad, vjp, hvp, jvp, customVjp, stopGradient, noGrad, checkpoint, map, mapReduce, type GradOptions, type Pullback, type PyTree } from './tape/index.js';
 export * as tree from './tape/tree-api.js';
 export { setBackend, getBackend, backendInfo, type BackendName, type BackendInfo } from './backend/index.js';
 export * as linalg from './ops/linalg/index.js';
