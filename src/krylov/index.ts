@@ -1,2 +1,3 @@
-/** The krylov module (public namespace tt.krylov). */
-export {};
+/** The krylov module (public namespace tt.krylov): Lanczos, Arnoldi (adjoint VJPs), matrix functions, SLQ, CG, bidiagonalisation, randomized SVD. */
+export { lanczos, type LanczosOptions, type LanczosResult } from './lanczos.js';
+export { type Matvec } from './matvec.js';
