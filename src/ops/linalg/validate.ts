@@ -82,3 +82,19 @@ export function boolOption(fn: string, name: string, v: unknown, dflt: boolean):
   check(typeof v === 'boolean', fn, () => `option ${name} must be a boolean, received ${describe(v)}`);
   return v;
 }
+
+/** Check a right-hand side `b` of shape [n] or [n, m] against a system of size n; returns m (1 for a vector). */
+export function checkRhs(fn: string, aName: string, n: number, b: unknown): number {
+  if (!(b instanceof Tensor)) throw new TracetapeError(fn, `b must be a Tensor, received ${describe(b)}`);
+  check(b.shape.length === 1 || b.shape.length === 2, fn, () => `b must be a vector [n] or a matrix [n, m], received b.shape ${fmtShape(b.shape)}`);
+  check(b.shape[0] === n, fn, () => `b.shape ${fmtShape(b.shape)} does not match ${aName}.shape [${n},${n}] (${n} vs ${b.shape[0]})`);
+  checkFinite(fn, 'b', b);
+  return b.shape.length === 1 ? 1 : b.shape[1];
+}
+
+/** Throw if a computed result overflowed to a non-finite value (ill-conditioned input). */
+export function checkResultFinite(fn: string, what: string, x: Float64Array): void {
+  for (let i = 0; i < x.length; i++) {
+    check(Number.isFinite(x[i]), fn, () => `${what} overflowed to ${x[i]} (the matrix is too ill-conditioned for float64)`);
+  }
+}
