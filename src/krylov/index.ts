@@ -1,3 +1,4 @@
 /** The krylov module (public namespace tt.krylov): Lanczos, Arnoldi (adjoint VJPs), matrix functions, SLQ, CG, bidiagonalisation, randomized SVD. */
 export { lanczos, type LanczosOptions, type LanczosResult } from './lanczos.js';
 export { type Matvec } from './matvec.js';
+export { arnoldi, type ArnoldiOptions, type ArnoldiResult } from './arnoldi.js';
