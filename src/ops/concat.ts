@@ -22,7 +22,7 @@ export function concat(xs: Tensor[], axis = 0): Tensor {
   const r = first.shape.length;
   check(r > 0, fn, () => `xs[0] must have rank ≥ 1 to be concatenated, received shape ${fmtShape(first.shape)}`);
   check(typeof axis === 'number' && Number.isInteger(axis) && axis >= -r && axis < r, fn,
-    () => `axis ${describe(axis)} is out of range for tensors of rank ${r} (expected ${-r} ≤ axis < ${r})`);
+    () => `axis ${typeof axis === 'number' ? axis : describe(axis)} is out of range for tensors of rank ${r} (expected ${-r} ≤ axis < ${r})`);
   const ax = axis < 0 ? axis + r : axis;
   let dtype: DType = first.dtype;
   let total = 0;
@@ -76,7 +76,7 @@ export function stack(xs: Tensor[], axis = 0): Tensor {
   const first = list[0];
   const r = first.shape.length + 1;
   check(typeof axis === 'number' && Number.isInteger(axis) && axis >= -r && axis < r, fn,
-    () => `axis ${describe(axis)} is out of range for the result rank ${r} (expected ${-r} ≤ axis < ${r})`);
+    () => `axis ${typeof axis === 'number' ? axis : describe(axis)} is out of range for the result rank ${r} (expected ${-r} ≤ axis < ${r})`);
   list.forEach((t, i) => check(t.shape.length === first.shape.length && t.shape.every((d, k) => d === first.shape[k]), fn,
     () => `xs[${i}].shape ${fmtShape(t.shape)} differs from xs[0].shape ${fmtShape(first.shape)}; stack needs equal shapes`));
   const ax = axis < 0 ? axis + r : axis;

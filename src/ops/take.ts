@@ -22,7 +22,7 @@ export function take(x: Tensor, indices: Tensor | number[] | Int32Array | number
   const r = x.shape.length;
   check(r > 0, fn, () => `x must have rank ≥ 1, received shape ${fmtShape(x.shape)}`);
   check(typeof axis === 'number' && Number.isInteger(axis) && axis >= -r && axis < r, fn,
-    () => `axis ${describe(axis)} is out of range for x of rank ${r} (expected ${-r} ≤ axis < ${r})`);
+    () => `axis ${typeof axis === 'number' ? axis : describe(axis)} is out of range for x of rank ${r} (expected ${-r} ≤ axis < ${r})`);
   const ax = axis < 0 ? axis + r : axis;
   const { values, shape: idxShape } = readIndices(fn, indices);
   const dim = x.shape[ax];
@@ -31,7 +31,7 @@ export function take(x: Tensor, indices: Tensor | number[] | Int32Array | number
   for (let p = 0; p < k; p++) {
     const v = values[p];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < -dim || v >= dim) {
-      throw new TracetapeError(fn, `indices[${p}] = ${describe(v)} is out of range for axis ${ax} of length ${dim} (x.shape ${fmtShape(x.shape)}; expected integers in [${-dim}, ${dim}))`);
+      throw new TracetapeError(fn, `indices[${p}] = ${typeof v === 'number' ? v : describe(v)} is out of range for axis ${ax} of length ${dim} (x.shape ${fmtShape(x.shape)}; expected integers in [${-dim}, ${dim}))`);
     }
     idx[p] = v < 0 ? v + dim : v;
   }

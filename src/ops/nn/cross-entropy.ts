@@ -17,7 +17,7 @@ function oneHot(fn: string, labels: ArrayLike<number>, batchShape: number[], cla
   for (let i = 0; i < n; i++) {
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new TracetapeError(fn, `labels[${i}] = ${describe(c)} is not a class index (expected an integer in [0, ${classes}) for logits with ${classes} classes)`);
+      throw new TracetapeError(fn, `labels[${i}] = ${c} is not a class index (expected an integer in [0, ${classes}) for logits with ${classes} classes)`);
     }
     out[i * classes + c] = 1;
   }

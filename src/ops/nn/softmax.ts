@@ -11,7 +11,7 @@ export function checkSoftmaxArgs(fn: string, x: unknown, axis: unknown): number 
   const r = x.shape.length;
   check(r >= 1, fn, () => `x must have rank ≥ 1, received shape ${fmtShape(x.shape)}`);
   check(typeof axis === 'number' && Number.isInteger(axis) && axis >= -r && axis < r, fn,
-    () => `axis ${describe(axis)} is out of range for x of rank ${r} (expected ${-r} ≤ axis < ${r})`);
+    () => `axis ${typeof axis === 'number' ? axis : describe(axis)} is out of range for x of rank ${r} (expected ${-r} ≤ axis < ${r})`);
   return (axis as number) < 0 ? (axis as number) + r : (axis as number);
 }
 
