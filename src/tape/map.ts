@@ -10,6 +10,8 @@ import { checkpoint as checkpointFn } from './custom.js';
 import { takeRow, takeRows, concatRows } from './rows.js';
 import { chunkedSum } from './chunked-sum.js';
 
+export { chunkedSum, type ChunkProgress, type ChunkedSumOptions } from './chunked-sum.js';
+
 /** Options of `map`. */
 export interface MapOptions<P extends PyTree = PyTree> {
   /** Elements per chunk (default 1); with `checkpoint`, one chunk is the unit recomputed in backward. */

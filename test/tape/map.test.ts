@@ -67,7 +67,7 @@ describe('tape: map', () => {
   it('validates its arguments', () => {
     expect(() => tt.map(f, [xs, T([1, 2])])).to.throw(tt.TracetapeError, /map: all leaves of xs must share the leading dimension: 5 vs 2/);
     expect(() => tt.map(f, xs, { batchSize: 0 })).to.throw(/map: options.batchSize must be a positive integer/);
-    expect(() => tt.map(f, xs, { chunk: 2 } as tt.MapOptions)).to.throw(/map: unknown option 'chunk'/);
+    expect(() => tt.map(f, xs, { chunk: 2 } as Parameters<typeof tt.map>[2])).to.throw(/map: unknown option 'chunk'/);
     expect(() => tt.map(f, tt.tensor(3))).to.throw(/map: every leaf of xs needs a leading axis/);
   });
 });
@@ -121,7 +121,7 @@ describe('tape: mapReduce', () => {
     }) as tt.Tensor)(w0);
     expect(seen).to.deep.equal(['forward1/3', 'forward2/3', 'forward3/3', 'backward1/3', 'backward2/3', 'backward3/3']);
     expect(() => tt.mapReduce((r) => tt.log(tt.sub(r as tt.Tensor, 1)), xs)).to.throw(tt.TracetapeError, /mapReduce: chunk 0 produced a non-finite value/);
-    expect(() => tt.mapReduce(f, xs, { reduce: 'max' } as unknown as tt.MapReduceOptions)).to.throw(/options.reduce must be 'sum' or 'mean'/);
+    expect(() => tt.mapReduce(f, xs, { reduce: 'max' } as unknown as Parameters<typeof tt.mapReduce>[2])).to.throw(/options.reduce must be 'sum' or 'mean'/);
   });
 
   it('reduces 20,000 scalar elements without stacking (constant result size)', () => {

@@ -1,0 +1,158 @@
+/**
+ * Monte-Carlo estimators: `estimator(integrand, sampler, {chunkSize, checkpoint, onProgress})` → (matvec, key, params) ⇒
+ * mean of the integrand over the sampler's probes, and `meanAndSem` (adds the standard error). With chunkSize < num the
+ * estimate is one tape node (tape `chunkedSum`): the forward keeps a running sum and each chunk's (key, first row); the
+ * backward regenerates each chunk's probes from them, reruns its forward and backpropagates it, one chunk at a time.
+ */
+import { Tensor, fromData } from '../tensor/index.js';
+import { type PyTree, type TreeDef, chunkedSum, flatten, unflatten } from '../tape/index.js';
+import { add, div, maximum, mul, sqrt, sub } from '../ops/index.js';
+import * as random from '../random/index.js';
+import { TracetapeError, check, checkOptions, checkPositiveInt, describe, fmtShape } from '../util/errors.js';
+import type { Integrand, Matvec } from './integrands.js';
+import { type Sampler, isSampler } from './samplers.js';
+
+/** Progress of an estimation, reported after every chunk (forward) and every recomputed chunk (backward). */
+export interface EstimatorProgress {
+  /** 'forward' while sampling, 'backward' while recomputing chunks for the gradient. */
+  phase: 'forward' | 'backward';
+  /** Probes processed so far in this phase. */
+  done: number;
+  /** Number of probes. */
+  total: number;
+  /** Mean over the probes so far (a pytree of Tensors shaped like the integrand's value). */
+  estimate: PyTree;
+  /** Standard error of that mean (same structure; NaN while fewer than 2 probes are done). */
+  sem: PyTree;
+}
+
+/** Options of `estimator` and `meanAndSem`. */
+export interface EstimatorOptions {
+  /** Probes per chunk (default: all `num` at once). chunkSize < num streams the probes chunk by chunk. */
+  chunkSize?: number;
+  /** Recompute chunks in backward instead of taping them (default: true when chunkSize < num, else false). */
+  checkpoint?: boolean;
+  /** Called after every chunk with the running estimate and its standard error. */
+  onProgress?: (p: EstimatorProgress) => void;
+}
+
+/** A built estimator: `(matvec, key, params)` ⇒ estimate, differentiable in the tensor leaves of `params`. */
+export type Estimator<P = PyTree, R extends PyTree = PyTree> = (matvec: Matvec<P>, key: random.PRNGKey, params?: P) => R;
+
+/** The mean and its standard error, each shaped like the integrand's value. */
+export interface MeanAndSem<R extends PyTree = PyTree> {
+  mean: R;
+  sem: R;
+}
+
+interface Core {
+  total: (matvec: Matvec<PyTree>, key: random.PRNGKey, params: PyTree) => { s1: Tensor[]; s2: Tensor[]; shift: Tensor[]; def: TreeDef; num: number };
+}
+
+function buildCore(fn: string, integrand: Integrand<PyTree, PyTree>, sampler: Sampler | ((key: random.PRNGKey) => Tensor), options: EstimatorOptions | undefined, withSem: boolean): Core {
+  check(typeof integrand === 'function', fn, () => `integrand must be a function (matvec, v, params) => value, received ${describe(integrand)}`);
+  check(typeof sampler === 'function', fn, () => `sampler must be a function (key) => Tensor[num, n], received ${describe(sampler)}`);
+  checkOptions(fn, options, ['chunkSize', 'checkpoint', 'onProgress']);
+  const chunkOpt = options?.chunkSize;
+  if (chunkOpt !== undefined) checkPositiveInt(fn, 'options.chunkSize', chunkOpt);
+  const ckptOpt = options?.checkpoint;
+  check(ckptOpt === undefined || typeof ckptOpt === 'boolean', fn, () => `options.checkpoint must be a boolean, received ${describe(ckptOpt)}`);
+  const onProgress = options?.onProgress;
+  check(onProgress === undefined || typeof onProgress === 'function', fn, () => `options.onProgress must be a function, received ${describe(onProgress)}`);
+  const needSecond = withSem || onProgress !== undefined;
+
+  const total: Core['total'] = (matvec, key, params) => {
+    check(typeof matvec === 'function', fn, () => `matvec must be a function (v, params) => Tensor, received ${describe(matvec)}`);
+    check(key instanceof random.PRNGKey, fn, () => `key must be a PRNGKey (tt.random.key(seed)), received ${describe(key)}`);
+    // Built-in samplers draw any block of rows on their own; a plain function is drawn once and its rows are sliced.
+    let rows: (start: number, count: number) => Tensor;
+    let num: number;
+    if (isSampler(sampler)) {
+      num = sampler.num;
+      rows = (start, count) => sampler.rows(key, start, count);
+    } else {
+      const block = sampler(key);
+      check(block instanceof Tensor && block.shape.length >= 2, fn, () => `sampler(key) must return a Tensor[num, ...shape], received ${describe(block)}`);
+      num = block.shape[0];
+      const rs = block.size / num;
+      rows = (start, count) => fromData(block._data.subarray(start * rs, (start + count) * rs), [count, ...block.shape.slice(1)]);
+    }
+    check(!withSem || num >= 2, fn, () => `a standard error needs at least 2 probes, the sampler draws ${num}`);
+    const chunk = Math.min(chunkOpt ?? num, num);
+    const numChunks = Math.ceil(num / chunk);
+    const checkpoint = ckptOpt ?? numChunks > 1;
+    let shift: Tensor[] | null = null;
+    let outDef: TreeDef | null = null;
+    const chunkFn = (c: number, p: PyTree): PyTree => {
+      const start = c * chunk, count = Math.min(chunk, num - start);
+      const block = rows(start, count);
+      const probeShape = block.shape.slice(1);
+      const rs = block.size / count;
+      let s1: Tensor[] | null = null, s2: Tensor[] | null = null;
+      for (let i = 0; i < count; i++) {
+        const v = fromData(block._data.subarray(i * rs, (i + 1) * rs), probeShape);
+        const value = integrand(matvec, v, p);
+        const [leaves, def] = flatten(value);
+        if (leaves.length === 0) throw new TracetapeError(fn, `the integrand must return a Tensor or a pytree of Tensors, received ${describe(value)}`);
+        if (outDef === null) outDef = def;
+        if (shift === null) shift = leaves.map((l) => fromData(l._data.slice(), l.shape));
+        if (leaves.length !== shift.length) throw new TracetapeError(fn, `the integrand returned ${leaves.length} leaves for probe ${start + i} but ${shift.length} for probe 0`);
+        leaves.forEach((l, k) => check(l.size === (shift as Tensor[])[k].size, fn,
+          () => `the integrand returned shape ${fmtShape(l.shape)} for probe ${start + i} but ${fmtShape((shift as Tensor[])[k].shape)} for probe 0`));
+        s1 = s1 === null ? leaves : s1.map((a, k) => add(a, leaves[k]));
+        if (needSecond) {
+          const sq = leaves.map((l, k) => { const d = sub(l, (shift as Tensor[])[k]); return mul(d, d); });
+          s2 = s2 === null ? sq : s2.map((a, k) => add(a, sq[k]));
+        }
+      }
+      return { s1, s2: s2 ?? [] };
+    };
+    const progress = onProgress === undefined ? undefined : (phase: 'forward' | 'backward', done: number, sums: readonly Float64Array[]): void => {
+      const m = (sums.length / 2) | 0;
+      const sh = shift as Tensor[];
+      const est = sums.slice(0, m).map((s, k) => fromData(s.map((x) => x / done), sh[k].shape));
+      const sem = sums.slice(0, m).map((s, k) => {
+        const s2 = sums[m + k], K = sh[k]._data;
+        return fromData(s.map((x, j) => {
+          const d = x - done * K[j];
+          return done < 2 ? NaN : Math.sqrt(Math.max(0, (s2[j] - (d * d) / done) / (done - 1)) / done);
+        }), sh[k].shape);
+      });
+      onProgress({ phase, done, total: num, estimate: unflatten(outDef as TreeDef, est), sem: unflatten(outDef as TreeDef, sem) });
+    };
+    const sums = chunkedSum(chunkFn, numChunks, params, {
+      name: fn, checkpoint,
+      onChunk: progress ? (pr) => progress(pr.phase, pr.phase === 'forward' ? Math.min(pr.done * chunk, num) : Math.min(pr.done * chunk, num), pr.partial) : undefined,
+    }) as { s1: Tensor[]; s2: Tensor[] };
+    return { s1: sums.s1, s2: sums.s2, shift: shift as unknown as Tensor[], def: outDef as unknown as TreeDef, num };
+  };
+  return { total };
+}
+
+/**
+ * Monte-Carlo estimator: `(matvec, key, params)` ⇒ mean over the sampler's probes of `integrand(matvec, v, params)`,
+ * differentiable in `params`. Probes are the same for every chunkSize, so results agree across chunk sizes to rounding.
+ */
+export function estimator<P = PyTree, R extends PyTree = PyTree>(integrand: Integrand<P, R>, sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: EstimatorOptions): Estimator<P, R> {
+  const core = buildCore('stochtrace.estimator', integrand as unknown as Integrand<PyTree, PyTree>, sampler, options, false);
+  return (matvec, key, params) => {
+    const { s1, def, num } = core.total(matvec as Matvec<PyTree>, key, params as PyTree);
+    return unflatten<R>(def, s1.map((s) => div(s, num)));
+  };
+}
+
+/** Like `estimator`, but returns `{mean, sem}`: the mean and its standard error sqrt(sample variance / num), both differentiable. */
+export function meanAndSem<P = PyTree, R extends PyTree = PyTree>(integrand: Integrand<P, R>, sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: EstimatorOptions): Estimator<P, MeanAndSem<R>> {
+  const core = buildCore('stochtrace.meanAndSem', integrand as unknown as Integrand<PyTree, PyTree>, sampler, options, true);
+  return (matvec, key, params) => {
+    const { s1, s2, shift, def, num } = core.total(matvec as Matvec<PyTree>, key, params as PyTree);
+    const mean = s1.map((s) => div(s, num));
+    // Shifted sums (shift = probe 0's value, a constant) avoid cancellation: var = (Σ(x−K)² − (Σx − N·K)²/N) / (N − 1).
+    const sem = s1.map((s, k) => {
+      const d = sub(s, mul(shift[k], num));
+      const variance = div(sub(s2[k], div(mul(d, d), num)), num - 1);
+      return sqrt(div(maximum(variance, 0), num));
+    });
+    return { mean: unflatten<R>(def, mean), sem: unflatten<R>(def, sem) };
+  };
+}
