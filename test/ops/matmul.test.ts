@@ -73,7 +73,7 @@ describe('ops/matmul', () => {
 
   it('dot and outer match closed forms and are differentiable to second order', () => {
     const a = rand([4], 5), b = rand([4], 6);
-    const ad = a.data(), bd = b.data();
+    const ad = Array.from(a.data()), bd = b.data();
     expectClose(tt.dot(a, b), [ad.reduce((s, v, i) => s + v * bd[i], 0)], [], 1e-14);
     expectClose(a.dot(b), [ad.reduce((s, v, i) => s + v * bd[i], 0)], [], 1e-14);
     const c = rand([3], 7);
