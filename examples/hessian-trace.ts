@@ -45,7 +45,7 @@ export interface HessianTraceResults {
   diagonalCheck: { entries: number; maxAbsDiff: number; maxAbsDiag: number; byHvpTrace: number | null };
   runtime: RuntimeRow[];
   convergence: { sampleCounts: number[]; curves: number[][]; finalMean: number; finalStd: number; perProbeStd: number };
-  ggn: { exact: number; sequential: number; batched: number; sequentialSeconds: number; batchedSeconds: number; probes: number };
+  ggn: { exact: number; sequential: number; batched: number; sequentialSeconds: number; batchedSeconds: number; probes: number; perProbeStd: number };
 }
 
 /** The model of seed 02 with PyTorch's default Linear initialisation (uniform ±1/√fan_in), drawn from `key`. */
@@ -147,7 +147,8 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Hessi
   const ggnSeqS = (performance.now() - t0) / 1000;
   gBar.done();
   t0 = performance.now();
-  const ggnBatched = mean(formsBatchedGgn(curv, params, kProbes, gV, 20));
+  const ggnForms = formsBatchedGgn(curv, params, kProbes, gV, 20);
+  const ggnBatched = mean(ggnForms);
   const ggnBatchedS = (performance.now() - t0) / 1000;
   ctx.table(`GGN trace (${gV} probes)`, ['method', 'estimate', 'time [s]'], [
     ['exact (closed-form GGN diagonal)', Number(exactGgnTrace.toFixed(4)), null],
@@ -160,7 +161,7 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Hessi
     diagonalCheck: check,
     runtime,
     convergence: { sampleCounts: counts, curves, finalMean, finalStd, perProbeStd },
-    ggn: { exact: exactGgnTrace, sequential: ggnSeq, batched: ggnBatched, sequentialSeconds: ggnSeqS, batchedSeconds: ggnBatchedS, probes: gV },
+    ggn: { exact: exactGgnTrace, sequential: ggnSeq, batched: ggnBatched, sequentialSeconds: ggnSeqS, batchedSeconds: ggnBatchedS, probes: gV, perProbeStd: stdDev(ggnForms) },
   };
   ctx.writeJson(results);
   return results;

@@ -1,0 +1,90 @@
+/**
+ * Smoke tests of the seed-02/04/05 examples (hessian-trace, pde-arnoldi, probed-gradients): each runs through its
+ * `run()` at a reduced size, quietly and without files, and its numbers are checked against references
+ * (closed forms, tape HVPs, statistical tolerances with fixed seeds).
+ */
+import { expect } from 'chai';
+import * as tt from '../../src/index.js';
+import { run as runHessianTrace } from '../../examples/hessian-trace.js';
+import { ggnDiagonal, ggnVp, hessianDiagonal, linearize, mlpLoss, type MlpData, type MlpParams } from '../../examples/hessian-trace/mlp.js';
+import { probeBlock } from '../../examples/hessian-trace/hutchinson.js';
+
+/** Max |a − b| over two flat arrays. */
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('examples: hessian-trace (seed 02)', () => {
+  // A tiny MLP (12 inputs, 4 hidden, 10 classes, 16 samples: 88 parameters) where every unit-vector HVP is affordable.
+  const key = tt.random.key(7);
+  const [kx, ky, k1, k2, kp] = tt.random.split(key, 5);
+  const X = tt.random.uniform(kx, [16, 12]);
+  const labels = tt.random.uniform(ky, [16]).data().map((u) => Math.floor(10 * u));
+  const Y = tt.tensor(Float64Array.from({ length: 160 }, (_, i) => (labels[Math.floor(i / 10)] === i % 10 ? 1 : 0)), { shape: [16, 10] });
+  const data: MlpData = { X, Y };
+  const params: MlpParams = { W1: tt.random.normal(k1, [12, 4]), W2: tt.random.normal(k2, [4, 10]) };
+  const n1 = 48, n2 = 40;
+  const loss = (W1: tt.Tensor, W2: tt.Tensor): tt.Tensor => mlpLoss(W1, W2, data);
+  const unit = (i: number): [tt.Tensor, tt.Tensor] => {
+    const v = new Float64Array(n1 + n2);
+    v[i] = 1;
+    return [tt.tensor(v.slice(0, n1), { shape: [12, 4] }), tt.tensor(v.slice(n1), { shape: [4, 10] })];
+  };
+
+  it('closed-form Hessian and GGN diagonals match unit-vector products from the tape (all 88 entries)', () => {
+    const hd = hessianDiagonal(params, data), gd = ggnDiagonal(params, data);
+    const hdFlat = [...hd.W1.data(), ...hd.W2.data()], gdFlat = [...gd.W1.data(), ...gd.W2.data()];
+    const byHvp: number[] = [], byGgn: number[] = [];
+    for (let i = 0; i < n1 + n2; i++) {
+      const [e1, e2] = unit(i);
+      const [h1, h2] = tt.hvp(loss, [params.W1, params.W2], [e1, e2]) as tt.Tensor[];
+      byHvp.push(i < n1 ? h1.data()[i] : h2.data()[i - n1]);
+      const g = ggnVp(params, data, { W1: e1, W2: e2 });
+      byGgn.push(i < n1 ? g.W1.data()[i] : g.W2.data()[i - n1]);
+    }
+    // Same quantities by different algebra in float64: agreement to rounding (1e-12 absolute on O(1e-2) entries).
+    expect(maxAbsDiff(hdFlat, byHvp)).to.be.below(1e-12);
+    expect(maxAbsDiff(gdFlat, byGgn)).to.be.below(1e-12);
+    // The Hessian differs from the GGN on W1 (the σ'' term) and agrees on W2 (logits are linear in W2).
+    expect(maxAbsDiff(hdFlat.slice(0, n1), gdFlat.slice(0, n1))).to.be.above(1e-6);
+    expect(maxAbsDiff(hdFlat.slice(n1), gdFlat.slice(n1))).to.be.below(1e-14);
+  });
+
+  it('batched HVPs, quadratic forms and GGN products equal per-probe tape products', () => {
+    const curv = linearize(params, data);
+    const block = probeBlock(kp, params, 0, 3);
+    const hv = curv.hvp(block), gv = curv.ggnVp(block), q = curv.quadForms(block), gq = curv.ggnQuadForms(block);
+    for (let k = 0; k < 3; k++) {
+      const v1 = tt.tensor(block.V1.data().slice(k * n1, (k + 1) * n1), { shape: [12, 4] });
+      const v2 = tt.tensor(block.V2.data().slice(k * n2, (k + 1) * n2), { shape: [4, 10] });
+      const [h1, h2] = tt.hvp(loss, [params.W1, params.W2], [v1, v2]) as tt.Tensor[];
+      expect(maxAbsDiff(h1.data(), hv.V1.data().slice(k * n1, (k + 1) * n1))).to.be.below(1e-12);
+      expect(maxAbsDiff(h2.data(), hv.V2.data().slice(k * n2, (k + 1) * n2))).to.be.below(1e-12);
+      const g = ggnVp(params, data, { W1: v1, W2: v2 });
+      expect(maxAbsDiff(g.W1.data(), gv.V1.data().slice(k * n1, (k + 1) * n1))).to.be.below(1e-12);
+      const vhv = tt.sum(tt.mul(h1, v1)).item() + tt.sum(tt.mul(h2, v2)).item();
+      const vgv = tt.sum(tt.mul(g.W1, v1)).item() + tt.sum(tt.mul(g.W2, v2)).item();
+      expect(q[k]).to.be.closeTo(vhv, 1e-10 * Math.max(1, Math.abs(vhv)));
+      expect(gq[k]).to.be.closeTo(vgv, 1e-10 * Math.max(1, Math.abs(vgv)));
+    }
+  });
+
+  it('run(): Hutchinson converges to the exact trace; batched and sequential estimators agree probe for probe', async () => {
+    const r = await runHessianTrace({ batch: 32, hidden: 6, probes: 12, curves: 4, maxSamples: 60, plotBatch: 10, ggnProbes: 30, unitChecks: 20, quiet: true, outDir: null });
+    expect(r.numParams).to.equal(784 * 6 + 60);
+    // Closed-form diagonal versus unit-vector HVPs: rounding only.
+    expect(r.diagonalCheck.maxAbsDiff).to.be.below(1e-12 * Math.max(1, r.diagonalCheck.maxAbsDiag));
+    // Same probes: every full-Hessian estimator gives the same number up to rounding (the block-diagonal one differs).
+    const seq = r.runtime[0].estimate;
+    for (const row of r.runtime.filter((x) => x.method.startsWith('batched'))) expect(row.estimate).to.be.closeTo(seq, 1e-9 * Math.abs(seq));
+    // Pooled over all runs (4 × 60 probes), the mean is within 4 standard errors of the exact trace (fixed seed).
+    const sem = r.convergence.perProbeStd / Math.sqrt(4 * 60);
+    const pooled = r.convergence.curves.reduce((s, c) => s + c[c.length - 1], 0) / 4;
+    expect(Math.abs(pooled - r.exactTrace)).to.be.below(4 * sem);
+    // GGN: tape and batched products agree probe for probe; the estimate is within 4 standard errors of the exact GGN trace.
+    expect(r.ggn.batched).to.be.closeTo(r.ggn.sequential, 1e-9 * Math.abs(r.ggn.sequential));
+    expect(Math.abs(r.ggn.batched - r.ggn.exact)).to.be.below(4 * r.ggn.perProbeStd / Math.sqrt(30));
+  });
+});
