@@ -1,4 +1,5 @@
-/** The backend module: kernel interface, cpu kernels and backend selection. */
-export type { Backend, BackendInfo, BinaryOp, UnaryOp } from './types.js';
+/** The backend module: kernel interface, cpu and gpujs kernels, and backend selection. */
+export type { Backend, BackendInfo, BinaryOp, UnaryOp, StationaryFamily, ProbeKind } from './types.js';
 export { setBackend, getBackend, backendInfo, kernels, registerBackend, type BackendName } from './registry.js';
-export { cpuBackend, gemm, gemv } from './cpu/index.js';
+export { cpuBackend, gemm, gemv, MAX_ORDER } from './cpu/index.js';
+export { gpujsBackend, gpujsThresholds, type GpujsThresholds } from './gpujs/index.js';

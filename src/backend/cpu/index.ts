@@ -2,6 +2,10 @@
 import type { Backend, BackendInfo } from '../types.js';
 import { binary, unary } from './elementwise.js';
 import { gemm } from './matmul.js';
+import { sumAxis } from './reduce.js';
+import { kernelProduct } from './stationary.js';
+import { csrProduct } from './sparse.js';
+import { stencil2d, stencil2dFlux } from './stencil.js';
 
 /** The cpu backend instance. */
 export const cpuBackend: Backend = {
@@ -13,5 +17,14 @@ export const cpuBackend: Backend = {
   },
   binary,
   unary,
+  sumAxis,
+  kernelProduct,
+  csrProduct,
+  stencil2d,
+  stencil2dFlux,
 };
 export { gemm, gemv } from './matmul.js';
+export { sumAxis } from './reduce.js';
+export { kernelProduct, profile, MAX_ORDER } from './stationary.js';
+export { csrProduct } from './sparse.js';
+export { stencil2d, stencil2dFlux } from './stencil.js';

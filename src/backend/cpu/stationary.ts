@@ -1,0 +1,68 @@
+/** Float64 TypeScript kernel-matrix products for stationary kernels (RBF, Matérn-3/2, Matérn-5/2), evaluated on the fly. */
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { StationaryFamily } from '../types.js';
+
+const SQRT3 = Math.sqrt(3);
+const SQRT5 = Math.sqrt(5);
+
+/** The highest profile order φ_p that is finite at r = 0 for each family (RBF: every order; we cap at 16). */
+export const MAX_ORDER: Record<StationaryFamily, number> = { rbf: 16, matern32: 1, matern52: 2 };
+
+/**
+ * φ_p(r) from r² for one family and order: φ_0 = k, φ_{p+1} = φ_p'(r)/r.
+ * rbf: (−1)^p e^{−r²/2}; matern32: (1+s)e^{−s}, −3e^{−s} (s = √3 r); matern52: (1+s+s²/3)e^{−s}, −(5/3)(1+s)e^{−s}, (25/3)e^{−s} (s = √5 r).
+ */
+export function profile(family: StationaryFamily, order: number, r2: number): number {
+  if (family === 'rbf') { const e = Math.exp(-0.5 * r2); return (order & 1) === 1 ? -e : e; }
+  if (family === 'matern32') {
+    const s = SQRT3 * Math.sqrt(r2), e = Math.exp(-s);
+    return order === 0 ? (1 + s) * e : -3 * e;
+  }
+  const s = SQRT5 * Math.sqrt(r2), e = Math.exp(-s);
+  return order === 0 ? (1 + s + s * s / 3) * e : order === 1 ? (-5 / 3) * (1 + s) * e : (25 / 3) * e;
+}
+
+/**
+ * out[i·c + q] = Σ_j φ_order(‖x1_i − x2_j‖) v[j·c + q]. Row by row: each kernel value is computed once and used for all
+ * c columns; memory is O(1) beyond the inputs (the n×m matrix never exists).
+ */
+export function kernelProduct(family: StationaryFamily, order: number, x1: TypedArray, x2: TypedArray, v: TypedArray, out: TypedArray, n: number, m: number, d: number, c: number): void {
+  const rbf = family === 'rbf';
+  const sign = (order & 1) === 1 ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const xi = i * d;
+    const oi = i * c;
+    if (c === 1) {
+      let acc0 = 0, acc1 = 0;
+      let j = 0;
+      for (; j + 1 < m; j += 2) {
+        const xa = j * d, xb = xa + d;
+        let ra = 0, rb = 0;
+        for (let k = 0; k < d; k++) {
+          const p = x1[xi + k];
+          const da = p - x2[xa + k], db = p - x2[xb + k];
+          ra += da * da; rb += db * db;
+        }
+        if (rbf) { acc0 += Math.exp(-0.5 * ra) * v[j]; acc1 += Math.exp(-0.5 * rb) * v[j + 1]; }
+        else { acc0 += profile(family, order, ra) * v[j]; acc1 += profile(family, order, rb) * v[j + 1]; }
+      }
+      for (; j < m; j++) {
+        const xa = j * d;
+        let ra = 0;
+        for (let k = 0; k < d; k++) { const da = x1[xi + k] - x2[xa + k]; ra += da * da; }
+        acc0 += (rbf ? Math.exp(-0.5 * ra) : profile(family, order, ra)) * v[j];
+      }
+      out[oi] = rbf ? sign * (acc0 + acc1) : acc0 + acc1;
+      continue;
+    }
+    for (let q = 0; q < c; q++) out[oi + q] = 0;
+    for (let j = 0; j < m; j++) {
+      const xj = j * d;
+      let r2 = 0;
+      for (let k = 0; k < d; k++) { const dd = x1[xi + k] - x2[xj + k]; r2 += dd * dd; }
+      const w = profile(family, order, r2);
+      const vj = j * c;
+      for (let q = 0; q < c; q++) out[oi + q] += w * v[vj + q];
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The gpu.js context of the gpujs backend: picks the best synchronous gpu.js mode, compiles kernels once per
+ * (name, shape, constants) key and caches them, and flattens kernel results into one Float32Array.
+ */
+import { GPU, type IKernelRunShortcut } from 'gpu.js';
+
+/** A compiled kernel called with flat typed arrays and numbers. */
+export type CompiledKernel = (...args: (ArrayLike<number> | number)[]) => Float32Array;
+
+/** gpu.js modes in order of preference for the synchronous tape (WebGPU is asynchronous-only, see `modeReport`). */
+const PREFERENCE = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'] as const;
+type SyncMode = (typeof PREFERENCE)[number];
+
+function supported(mode: SyncMode): boolean {
+  switch (mode) {
+    case 'headlessgl': return GPU.isHeadlessGLSupported;
+    case 'webgl2': return GPU.isWebGL2Supported;
+    case 'webgl': return GPU.isWebGLSupported;
+    case 'webasm': return GPU.isWebAssemblySupported;
+    case 'cpu': return true;
+  }
+}
+
+function envMode(): string | undefined {
+  return typeof process !== 'undefined' ? process.env?.TRACETAPE_GPUJS_MODE : undefined;
+}
+
+/** The lazily created gpu.js instance, its mode, and the kernel cache. */
+export class GpujsContext {
+  readonly gpu: GPU;
+  /** The mode requested from gpu.js. */
+  readonly requested: SyncMode;
+  /** The mode kernels actually run in (read from a compiled kernel: gpu.js may degrade a mode to cpu). */
+  readonly mode: string;
+  /** Human-readable account of the choice. */
+  readonly report: string;
+  private readonly cache = new Map<string, CompiledKernel>();
+  /** Number of kernels compiled so far (tests check that repeated calls do not recompile). */
+  compiled = 0;
+
+  constructor() {
+    const forced = envMode();
+    const probed = PREFERENCE.map((m) => `${m}: ${supported(m) ? 'yes' : 'no'}`).join(', ');
+    let requested: SyncMode;
+    if (forced !== undefined && (PREFERENCE as readonly string[]).includes(forced)) requested = forced as SyncMode;
+    else requested = PREFERENCE.find(supported) ?? 'cpu';
+    this.requested = requested;
+    this.gpu = new GPU({ mode: requested });
+    const probe = this.gpu.createKernel('function (a) { return a[this.thread.x] + 1; }').setOutput([4]);
+    probe(new Float32Array(4));
+    const ran = (probe.kernel.constructor as unknown as { mode?: string }).mode ?? requested;
+    probe.destroy();
+    this.mode = ran;
+    const webgpu = GPU.isWebGPUSupported
+      ? 'WebGPU is present but asynchronous-only in gpu.js (every call returns a Promise), which the synchronous tape cannot await'
+      : 'WebGPU: not available here (no navigator.gpu)';
+    this.report = `gpu.js ${forced ? `mode forced by TRACETAPE_GPUJS_MODE=${forced}` : 'best synchronous mode'}; probed ${probed}; ${webgpu}`;
+  }
+
+  /** The kernel cached under `key`, compiled on first use from `source` with fixed output size, constants and loop bound. */
+  kernel(key: string, source: string, output: number[], constants: Record<string, number>, loopMax: number): CompiledKernel {
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const k: IKernelRunShortcut = this.gpu.createKernel(source)
+      .setOutput(output)
+      .setConstants(constants)
+      .setImmutable(true)
+      .setPipeline(false)
+      .setPrecision('single')
+      .setTactic('precision')
+      .setLoopMaxIterations(Math.max(1, Math.ceil(loopMax)));
+    const run: CompiledKernel = (...args) => flatten(k(...(args as unknown as number[])) as unknown, output);
+    this.cache.set(key, run);
+    this.compiled++;
+    return run;
+  }
+}
+
+/** Copy a gpu.js result (a Float32Array, or nested arrays of Float32Array rows for 2-D/3-D outputs) into one Float32Array. */
+function flatten(r: unknown, output: number[]): Float32Array {
+  if (r instanceof Float32Array) return r;
+  let size = 1;
+  for (const d of output) size *= d;
+  const out = new Float32Array(size);
+  let pos = 0;
+  const walk = (x: unknown): void => {
+    if (x instanceof Float32Array || x instanceof Float64Array) { out.set(x, pos); pos += x.length; return; }
+    if (Array.isArray(x)) { for (const e of x) walk(e); return; }
+    throw new Error(`gpujs: unexpected kernel result ${Object.prototype.toString.call(x)}`);
+  };
+  walk(r);
+  if (pos !== size) throw new Error(`gpujs: kernel returned ${pos} values, expected ${size}`);
+  return out;
+}
+
+let shared: GpujsContext | null = null;
+
+/** The shared gpu.js context (created on first use). */
+export function gpujsContext(): GpujsContext {
+  if (shared === null) shared = new GpujsContext();
+  return shared;
+}
