@@ -6,3 +6,4 @@ export { solveTriangular, type SolveTriangularOptions } from './solve-triangular
 export { solve } from './solve.js';
 export { inv } from './inv.js';
 export { slogdet, det, type SlogdetResult } from './slogdet.js';
+export { expm } from './expm.js';
