@@ -10,6 +10,7 @@ export function fmtNum(x: number, digits = 4): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1);
+  if (a >= 10 ** digits) return x.toFixed(0);
   return x.toPrecision(digits);
 }
 

@@ -59,6 +59,7 @@ describe('examples/lib', () => {
       expect(lines[5]).to.equal(`${'none'.padEnd(9)}  ${'—'.padStart(8)}`);
       expect(fmtNum(0.00012346)).to.equal('1.235e-4');
       expect(fmtNum(42)).to.equal('42');
+      expect(fmtNum(72170.4)).to.equal('72170');
       expect(fmtNum(NaN)).to.equal('NaN');
     });
   });

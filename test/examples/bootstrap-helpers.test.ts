@@ -1,0 +1,86 @@
+/** Tests of the bootstrap example's helpers: log-factorials, the exact binomial sampler, both resamplers, the streaming reduction. */
+import { expect } from 'chai';
+import * as tt from '../../src/index.js';
+import { binomial, logFactorial, UniformStream } from '../../examples/bootstrap/binomial.js';
+import { countsResampleMean, distinctCounts, indexResampleMean, StreamingStats } from '../../examples/bootstrap/resample.js';
+
+describe('examples/bootstrap helpers', () => {
+  it('logFactorial matches the direct sum of logs (table and Stirling branches) to 1e-13 relative', () => {
+    let direct = 0;
+    for (let k = 1; k <= 3000; k++) {
+      direct += Math.log(k);
+      expect(Math.abs(logFactorial(k) - direct)).to.be.below(1e-13 * Math.max(1, direct), `k = ${k}`);
+    }
+    expect(logFactorial(0)).to.equal(0);
+  });
+
+  it('UniformStream reproduces the key\'s uniform stream across refills', () => {
+    const key = tt.random.key(3);
+    const s = new UniformStream(key, 8);
+    const got = Array.from({ length: 20 }, () => s.next());
+    const ref = tt.random.uniform(key, [20]).data();
+    expect(got).to.deep.equal(Array.from(ref));
+  });
+
+  // Binomial draws: the sample mean and variance of 20 000 draws must match n·p and n·p·q. The tolerance is 5 standard
+  // errors of each statistic (SE of the mean √(npq/N); SE of the variance ≈ npq·√(2/N)), so a correct sampler fails
+  // with probability < 1e-6 while a wrong branch constant shifts them by far more.
+  for (const [n, p] of [[30, 0.1], [5_000_000, 0.05], [1000, 0.5], [200, 0.93], [40, 0.3]] as const) {
+    it(`binomial(${n}, ${p}) has mean n·p and variance n·p·q (${n * p < 10 ? 'inversion' : 'BTRS'})`, () => {
+      const rng = new UniformStream(tt.random.key(11 + n), 256);
+      const N = 20000;
+      let s = 0, s2 = 0;
+      for (let i = 0; i < N; i++) {
+        const k = binomial(n, p, rng);
+        expect(Number.isInteger(k) && k >= 0 && k <= n).to.equal(true);
+        s += k; s2 += k * k;
+      }
+      const mean = s / N, variance = (s2 - N * mean * mean) / (N - 1);
+      const npq = n * p * (1 - p);
+      expect(Math.abs(mean - n * p)).to.be.below(5 * Math.sqrt(npq / N));
+      expect(Math.abs(variance - npq)).to.be.below(5 * npq * Math.sqrt(2 / N) + 1e-12);
+    });
+  }
+
+  it('binomial has exact edge cases: p = 0, p = 1, n = 0', () => {
+    const rng = new UniformStream(tt.random.key(0));
+    expect(binomial(10, 0, rng)).to.equal(0);
+    expect(binomial(10, 1, rng)).to.equal(10);
+    expect(binomial(0, 0.3, rng)).to.equal(0);
+  });
+
+  it('both resamplers give resample means with the analytic spread √(p(1−p)/n) (statistical, 400 resamples)', () => {
+    const n = 20000;
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i += 10) data[i] = 1; // p = 0.1 exactly
+    const se = Math.sqrt((0.1 * 0.9) / n);
+    const distinct = distinctCounts(data);
+    expect(Array.from(distinct.values)).to.deep.equal([0, 1]);
+    expect(Array.from(distinct.counts)).to.deep.equal([18000, 2000]);
+    const rng = new UniformStream(tt.random.key(0));
+    const scratch = new Float64Array(4096);
+    const a = new StreamingStats(0.09, 0.11, 20), b = new StreamingStats(0.09, 0.11, 20);
+    for (let r = 0; r < 400; r++) {
+      a.push(countsResampleMean(distinct, tt.random.foldIn(tt.random.key(1), r), rng));
+      b.push(indexResampleMean(data, tt.random.foldIn(tt.random.key(2), r), scratch));
+    }
+    // With 400 resamples the SD estimate has relative SE ≈ 1/√800 ≈ 3.5%: allow 15% (> 4 SE); the mean must be
+    // within 5 SE/√400 of 0.1.
+    for (const s of [a, b]) {
+      expect(s.count).to.equal(400);
+      expect(Math.abs(s.std() / se - 1)).to.be.below(0.15);
+      expect(Math.abs(s.mean - 0.1)).to.be.below((5 * se) / 20);
+      expect(Array.from(s.bins).reduce((x, y) => x + y, 0) + s.below + s.above).to.equal(400);
+    }
+  });
+
+  it('StreamingStats matches the two-pass mean and sample standard deviation', () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => Math.sin(i) + 1e3);
+    const s = new StreamingStats(0, 2000, 10);
+    for (const x of xs) s.push(x);
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+    expect(s.mean).to.be.closeTo(m, 1e-10);
+    expect(s.std()).to.be.closeTo(sd, 1e-10);
+  });
+});
