@@ -68,4 +68,12 @@ describe('ops/shape', () => {
     tt.testing.checkGrads((t: tt.Tensor) => probe(tt.squeeze(tt.expandDims(tt.tanh(t), 1))), [x], { order: 2 });
     tt.testing.checkGrads((t: tt.Tensor) => probe(tt.squeeze(tt.square(t), 0)), [y], { order: 2 });
   });
+
+  it('broadcastShapes follows the NumPy rules and names the calling function on mismatch', () => {
+    expect(tt.broadcastShapes('f', [3, 1], [1, 4])).to.deep.equal([3, 4]);
+    expect(tt.broadcastShapes('f', [2, 1, 3], [5, 1])).to.deep.equal([2, 5, 3]);
+    expect(tt.broadcastShapes('f', [], [2, 2])).to.deep.equal([2, 2]);
+    expect(tt.broadcastShapes('f', [0, 1], [3])).to.deep.equal([0, 3]);
+    expect(() => tt.broadcastShapes('f', [2, 3], [3, 2])).to.throw(tt.TracetapeError, /^f: shapes \[2,3\] and \[3,2\] cannot be broadcast together \(axis 0: 2 vs 3\)/);
+  });
 });

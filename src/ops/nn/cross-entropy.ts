@@ -1,7 +1,8 @@
 /** softmaxCrossEntropy: the cross-entropy of softmax(logits) against probability or class-index labels. */
 import { Tensor, allocate } from '../../tensor/index.js';
 import { TracetapeError, check, checkOptions, describe, fmtShape } from '../../util/errors.js';
-import { mul, neg } from '../elementwise.js';
+import { mul, neg, where } from '../elementwise.js';
+import { gatherMap } from '../gather-map.js';
 import { sum, mean } from '../reduce.js';
 import { logSoftmax } from './softmax.js';
 
@@ -11,17 +12,26 @@ export interface SoftmaxCrossEntropyOptions {
   reduction?: 'mean' | 'sum' | 'none';
 }
 
-function oneHot(fn: string, labels: ArrayLike<number>, batchShape: number[], classes: number, like: Tensor): Tensor {
+/** Flat offsets b·C + label_b of the target classes in logits [..., C], validating every label. */
+function targetOffsets(fn: string, labels: ArrayLike<number>, classes: number): Int32Array {
   const n = labels.length;
-  const out = allocate(like.dtype, n * classes);
+  const map = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
       throw new TracetapeError(fn, `labels[${i}] = ${c} is not a class index (expected an integer in [0, ${classes}) for logits with ${classes} classes)`);
     }
-    out[i * classes + c] = 1;
+    map[i] = i * classes + c;
   }
-  return new Tensor(out, [...batchShape, classes]);
+  return map;
+}
+
+/** 1 where the label probability is non-zero: those terms enter the loss, the others count as 0 (0·log 0 = 0). */
+function nonZero(t: Tensor): Tensor {
+  const d = t._data;
+  const out = allocate(t.dtype, d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] !== 0 ? 1 : 0;
+  return new Tensor(out, t.shape);
 }
 
 /**
@@ -41,23 +51,29 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor | number[] | 
   check(r >= 1, fn, () => `logits must have rank ≥ 1 (classes on the last axis), received shape ${fmtShape(logits.shape)}`);
   const classes = logits.shape[r - 1];
   const batchShape = logits.shape.slice(0, r - 1);
-  let target: Tensor;
+  const lsm = logSoftmax(logits, -1);
+  let perExample: Tensor;
   if (labels instanceof Tensor && labels.shape.length === r) {
     check(labels.shape.every((d, i) => d === logits.shape[i]), fn,
       () => `labels.shape ${fmtShape(labels.shape)} must equal logits.shape ${fmtShape(logits.shape)} (probabilities) or be ${fmtShape(batchShape)} (class indices)`);
-    target = labels;
-  } else if (labels instanceof Tensor) {
-    check(labels.shape.length === r - 1 && labels.shape.every((d, i) => d === batchShape[i]), fn,
-      () => `labels.shape ${fmtShape(labels.shape)} must equal logits.shape ${fmtShape(logits.shape)} (probabilities) or be ${fmtShape(batchShape)} (class indices)`);
-    target = oneHot(fn, labels._data, batchShape, classes, logits);
-  } else if (Array.isArray(labels) || labels instanceof Int32Array) {
-    check(r === 2 && labels.length === logits.shape[0], fn,
-      () => `labels given as an array of ${labels.length} class indices need 2-D logits with ${labels.length} rows, received logits.shape ${fmtShape(logits.shape)}`);
-    target = oneHot(fn, labels, batchShape, classes, logits);
+    // Terms with zero probability are dropped before multiplying, so a −∞ logit (a masked class) gives no NaN.
+    const used = nonZero(labels);
+    perExample = neg(sum(mul(labels, where(used, lsm, 0)), -1));
   } else {
-    throw new TracetapeError(fn, `labels must be a Tensor (probabilities or class indices), a number array or an Int32Array, received ${describe(labels)}`);
+    let indices: ArrayLike<number>;
+    if (labels instanceof Tensor) {
+      check(labels.shape.length === r - 1 && labels.shape.every((d, i) => d === batchShape[i]), fn,
+        () => `labels.shape ${fmtShape(labels.shape)} must equal logits.shape ${fmtShape(logits.shape)} (probabilities) or be ${fmtShape(batchShape)} (class indices)`);
+      indices = labels._data;
+    } else if (Array.isArray(labels) || labels instanceof Int32Array) {
+      check(r === 2 && labels.length === logits.shape[0], fn,
+        () => `labels given as an array of ${labels.length} class indices need 2-D logits with ${labels.length} rows, received logits.shape ${fmtShape(logits.shape)}`);
+      indices = labels;
+    } else {
+      throw new TracetapeError(fn, `labels must be a Tensor (probabilities or class indices), a number array or an Int32Array, received ${describe(labels)}`);
+    }
+    perExample = neg(gatherMap(lsm, targetOffsets(fn, indices, classes), batchShape));
   }
-  const perExample = neg(sum(mul(target, logSoftmax(logits, -1)), -1));
   if (reduction === 'none') return perExample;
   return reduction === 'sum' ? sum(perExample) : mean(perExample);
 }

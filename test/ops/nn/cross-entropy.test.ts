@@ -4,11 +4,11 @@ import { expect } from 'chai';
 import * as tt from '../../../src/index.js';
 import { rand, expectClose } from '../helpers.js';
 
-/** Reference per-example loss: −Σ_c y_c (z_c − log Σ exp z). */
+/** Reference per-example loss: −Σ_c y_c (z_c − log Σ exp z), with terms of zero probability left out (0·log 0 = 0). */
 function ceRef(z: number[][], y: number[][]): number[] {
   return z.map((row, b) => {
     const lse = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
-    return -row.reduce((s, v, c) => s + y[b][c] * (v - lse), 0);
+    return -row.reduce((s, v, c) => (y[b][c] === 0 ? s : s + y[b][c] * (v - lse)), 0);
   });
 }
 
@@ -70,5 +70,18 @@ describe('nn/softmaxCrossEntropy', () => {
     expectClose(tt.nn.softmaxCrossEntropy(l, tt.tensor(0)), [-(1 - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)))], [], 1e-14);
     const l32 = rand([2, 3], 115, -1, 1, 'float32');
     expect(tt.nn.softmaxCrossEntropy(l32, [0, 1]).dtype).to.equal('float32');
+  });
+
+  it('masked classes (−∞ logits) give a finite loss and finite gradients for both label kinds', () => {
+    const masked = tt.tensor([[0.5, -Infinity, 1.5], [-Infinity, 0.2, -0.3]]);
+    const ref = ceRef(masked.toArray() as number[][], oneHotRows([2, 1], 3));
+    const want = (ref[0] + ref[1]) / 2;
+    expectClose(tt.nn.softmaxCrossEntropy(masked, [2, 1]), [want], [], 1e-14);
+    expectClose(tt.nn.softmaxCrossEntropy(masked, tt.tensor(oneHotRows([2, 1], 3))), [want], [], 1e-14);
+    const g1 = tt.grad((l: tt.Tensor) => tt.nn.softmaxCrossEntropy(l, [2, 1]))(masked) as tt.Tensor;
+    const [g2, gy] = tt.grad((l: tt.Tensor, yy: tt.Tensor) => tt.nn.softmaxCrossEntropy(l, yy), { argnums: [0, 1] })(masked, tt.tensor(oneHotRows([2, 1], 3))) as tt.Tensor[];
+    for (const g of [g1, g2, gy]) expect(Array.from(g.data()).every(Number.isFinite), g.toString()).to.equal(true);
+    expectClose(g2, g1.data(), [2, 3], 1e-15);
+    expect((g1.toArray() as number[][])[0][1]).to.equal(0);
   });
 });
