@@ -124,7 +124,7 @@ describe('stochtrace: chunking and gradients', function () {
     for (const [sname, smp] of Object.entries(samplers)) {
       it(`${iname} with ${sname} probes: value and gradient do not depend on the chunk size (1e-10, float64)`, () => {
         const run = (chunkSize: number | undefined, checkpoint?: boolean) => tt.valueAndGrad((p: tt.PyTree) =>
-          scalarLoss(st.estimator(integ as st.Integrand, smp, { chunkSize, checkpoint })(mv, key, p)))(params);
+          scalarLoss(st.estimator(integ as tt.stochtrace.Integrand, smp, { chunkSize, checkpoint })(mv, key, p)))(params);
         const [v0, g0] = run(undefined); // all 24 probes at once, taped
         for (const [cs, ck] of [[1, true], [5, true], [24, true], [7, false]] as [number, boolean][]) {
           const [v, g] = run(cs, ck);
