@@ -137,6 +137,28 @@ describe('linalg.eigh', () => {
     for (let i = 0; i < n - 1; i++) expect(Math.abs(values._data[i] - 2)).to.be.below(1e-13);
   });
 
+  it('is scale-invariant down to 1e-300 and up to 1e300 (no under/overflow in the reflections) and solves Wilkinson W21+', () => {
+    const n = 10;
+    const A = randomSymmetric(23, n);
+    const ref = jacobiEigenvalues(A._data, n);
+    for (const c of [1e-300, 1e300]) {
+      const { values, vectors } = eigh(tt.mul(A, c));
+      // Relative 1e-13: the same backward-stable computation on an exactly rescaled copy (up to one rounding of c·A).
+      for (let i = 0; i < n; i++) expect(Math.abs(values._data[i] / c - ref[i])).to.be.below(1e-13);
+      expect(residuals(A._data, tt.div(values, c), vectors, n).recon).to.be.below(1e-12);
+    }
+    const m = 21;
+    const d = Array.from({ length: m }, (_, i) => Math.abs(10 - i));
+    const W = tridiagDense(d, new Array(m - 1).fill(1));
+    const w = eigh(tt.tensor(W, { shape: [m, m] }));
+    const wt = eighTridiagonal(tt.tensor(d), tt.ones([m - 1]));
+    const jac = jacobiEigenvalues(W, m);
+    // W21+ has eigenvalue pairs that agree to ~1e-13; both solvers must still resolve them to 1e-12.
+    expect(maxAbsDiff(w.values._data, jac)).to.be.below(1e-12);
+    expect(maxAbsDiff(wt.values._data, jac)).to.be.below(1e-12);
+    expect(residuals(W, wt.values, wt.vectors, m).ortho).to.be.below(1e-12);
+  });
+
   it('logdet-type gradients stay correct at repeated eigenvalues', () => {
     // Σ log λ_i depends only on the eigenvalues: gradient = A⁻¹ even when A = 2I + uuᵀ has a 7-fold eigenvalue.
     const n = 8;

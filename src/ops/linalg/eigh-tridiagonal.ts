@@ -3,7 +3,7 @@ import { Tensor, allocate, promote, zeros } from '../../tensor/index.js';
 import { record } from '../../tape/index.js';
 import { TracetapeError, check, describe, fmtShape } from '../../util/index.js';
 import { add, matmul, mul, sum, transpose } from '../index.js';
-import { checkFinite, wrap } from './validate.js';
+import { checkFinite, powerOfTwoScale, wrap } from './validate.js';
 import { tridiagonalQL, sortAndNormalise, QL_MAX_SWEEPS } from './tridiagonal-ql.js';
 import { eigenAdjoint } from './eigen-adjoint.js';
 import { diagPart } from './helpers.js';
@@ -45,15 +45,18 @@ export function eighTridiagonal(diag: Tensor, offdiag: Tensor): EighResult {
   check(n >= 1, fn, 'diag must have at least one entry, received diag.shape [0]');
   check(offdiag.shape[0] === n - 1, fn, () =>
     `offdiag must have length diag.length − 1 = ${n - 1}, received offdiag.shape ${fmtShape(offdiag.shape)}`);
-  const d = Float64Array.from(diag._data);
-  const e = new Float64Array(n);
-  for (let k = 0; k < n - 1; k++) e[k] = offdiag._data[k];
+  // Work on T / 2^k with 2^k ≈ max|T| (exact) to keep the shifts away from under/overflow; rescale λ after.
+  const scale = Math.max(powerOfTwoScale(diag._data), powerOfTwoScale(offdiag._data));
+  const d = new Float64Array(n), e = new Float64Array(n);
+  for (let k = 0; k < n; k++) d[k] = diag._data[k] / scale;
+  for (let k = 0; k < n - 1; k++) e[k] = offdiag._data[k] / scale;
   const zt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) zt[i * n + i] = 1;
   const failed = tridiagonalQL(d, e, zt, n);
   check(failed < 0, fn, () => `QL iteration did not converge for eigenvalue ${failed} within ${QL_MAX_SWEEPS} sweeps`);
   const vals = new Float64Array(n), vecs = new Float64Array(n * n);
   sortAndNormalise(d, zt, n, vals, vecs);
+  for (let i = 0; i < n; i++) vals[i] *= scale;
   const dtype = promote(diag.dtype, offdiag.dtype);
   const values = wrap(vals, [n], dtype), vectors = wrap(vecs, [n, n], dtype);
   record(fn, [values, vectors], [diag, offdiag], ([gv, gV]) => {

@@ -2,7 +2,7 @@
 import { Tensor } from '../../tensor/index.js';
 import { record } from '../../tape/index.js';
 import { check } from '../../util/index.js';
-import { checkSquare, checkSymmetric, symmetricPartF64, wrap } from './validate.js';
+import { checkSquare, checkSymmetric, powerOfTwoScale, symmetricPartF64, wrap } from './validate.js';
 import { tridiagonalise } from './householder.js';
 import { tridiagonalQL, sortAndNormalise, QL_MAX_SWEEPS } from './tridiagonal-ql.js';
 import { eigenAdjoint } from './eigen-adjoint.js';
@@ -29,12 +29,16 @@ export function eigh(A: Tensor): EighResult {
   const n = checkSquare(fn, 'A', A);
   checkSymmetric(fn, 'A', A._data, n);
   const work = symmetricPartF64(A._data, n);
+  // Work on A / 2^k with 2^k ≈ max|A| (exact), so sums of squares neither underflow nor overflow; rescale λ after.
+  const scale = powerOfTwoScale(work);
+  if (scale !== 1) for (let i = 0; i < work.length; i++) work[i] /= scale;
   const d = new Float64Array(n), e = new Float64Array(n), zt = new Float64Array(n * n);
   tridiagonalise(work, n, d, e, zt);
   const failed = tridiagonalQL(d, e, zt, n);
   check(failed < 0, fn, () => `QL iteration did not converge for eigenvalue ${failed} within ${QL_MAX_SWEEPS} sweeps`);
   const vals = new Float64Array(n), vecs = new Float64Array(n * n);
   sortAndNormalise(d, zt, n, vals, vecs);
+  if (scale !== 1) for (let i = 0; i < n; i++) vals[i] *= scale;
   const values = wrap(vals, [n], A.dtype), vectors = wrap(vecs, [n, n], A.dtype);
   record(fn, [values, vectors], [A], ([gv, gV]) => [symmetricPart(eigenAdjoint(values, vectors, gv, gV))]);
   return { values, vectors };

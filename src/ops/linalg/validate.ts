@@ -98,3 +98,11 @@ export function checkResultFinite(fn: string, what: string, x: Float64Array): vo
     check(Number.isFinite(x[i]), fn, () => `${what} overflowed to ${x[i]} (the matrix is too ill-conditioned for float64)`);
   }
 }
+
+/** A power of two close to max|x| (1 for a zero array): dividing by it is exact and keeps squares away from under/overflow. */
+export function powerOfTwoScale(x: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) { const v = Math.abs(x[i]); if (v > m) m = v; }
+  if (m === 0 || !Number.isFinite(m)) return 1;
+  return 2 ** Math.round(Math.log2(m));
+}
