@@ -76,6 +76,7 @@ describe('ops: bad input throws TracetapeError with a clear message', () => {
     expectError('take', () => tt.take(A, [1.5]), ['indices[0] = 1.5']);
     expectError('take', () => tt.take(A, [0], 3), ['axis 3 is out of range for x of rank 2']);
     expectError('take', () => tt.take(A, bad('0')), ['indices must be', 'string 0']);
+    expectError('take', () => tt.take(A, bad(new Float64Array([0]))), ['indices must be', 'Float64Array']);
   });
 
   it('diag, diagonal, trace: wrong ranks and offsets', () => {
@@ -93,6 +94,8 @@ describe('ops: bad input throws TracetapeError with a clear message', () => {
   it('softmaxCrossEntropy: label shapes, out-of-range classes, wrong option names and values', () => {
     expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(A, tt.ones([3, 3])), ['labels.shape [3,3] must equal logits.shape [3,4]', 'or be [3]']);
     expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(A, tt.tensor([0, 4, 1])), ['labels[1] = 4', 'integer in [0, 4)']);
+    expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(A, tt.tensor([0, NaN, 1])), ['labels[1] = NaN is not a class index']);
+    expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(bad([[1, 2]]), [0]), ['logits must be a Tensor', 'array(length 1)']);
     expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(A, [0, 1]), ['2 class indices', '2 rows', 'logits.shape [3,4]']);
     expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(A, [0, 1, 2], bad({ reduce: 'sum' })), ["unknown option 'reduce'", 'reduction']);
     expectError('softmaxCrossEntropy', () => tt.nn.softmaxCrossEntropy(A, [0, 1, 2], bad({ reduction: 'avg' })), ["'mean', 'sum' or 'none'", 'string avg']);

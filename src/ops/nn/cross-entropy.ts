@@ -51,29 +51,28 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor | number[] | 
   check(r >= 1, fn, () => `logits must have rank ≥ 1 (classes on the last axis), received shape ${fmtShape(logits.shape)}`);
   const classes = logits.shape[r - 1];
   const batchShape = logits.shape.slice(0, r - 1);
-  const lsm = logSoftmax(logits, -1);
-  let perExample: Tensor;
+  let indices: ArrayLike<number> | null = null;
   if (labels instanceof Tensor && labels.shape.length === r) {
     check(labels.shape.every((d, i) => d === logits.shape[i]), fn,
       () => `labels.shape ${fmtShape(labels.shape)} must equal logits.shape ${fmtShape(logits.shape)} (probabilities) or be ${fmtShape(batchShape)} (class indices)`);
-    // Terms with zero probability are dropped before multiplying, so a −∞ logit (a masked class) gives no NaN.
-    const used = nonZero(labels);
-    perExample = neg(sum(mul(labels, where(used, lsm, 0)), -1));
+  } else if (labels instanceof Tensor) {
+    check(labels.shape.length === r - 1 && labels.shape.every((d, i) => d === batchShape[i]), fn,
+      () => `labels.shape ${fmtShape(labels.shape)} must equal logits.shape ${fmtShape(logits.shape)} (probabilities) or be ${fmtShape(batchShape)} (class indices)`);
+    indices = labels._data;
+  } else if (Array.isArray(labels) || labels instanceof Int32Array) {
+    check(r === 2 && labels.length === logits.shape[0], fn,
+      () => `labels given as an array of ${labels.length} class indices need 2-D logits with ${labels.length} rows, received logits.shape ${fmtShape(logits.shape)}`);
+    indices = labels;
   } else {
-    let indices: ArrayLike<number>;
-    if (labels instanceof Tensor) {
-      check(labels.shape.length === r - 1 && labels.shape.every((d, i) => d === batchShape[i]), fn,
-        () => `labels.shape ${fmtShape(labels.shape)} must equal logits.shape ${fmtShape(logits.shape)} (probabilities) or be ${fmtShape(batchShape)} (class indices)`);
-      indices = labels._data;
-    } else if (Array.isArray(labels) || labels instanceof Int32Array) {
-      check(r === 2 && labels.length === logits.shape[0], fn,
-        () => `labels given as an array of ${labels.length} class indices need 2-D logits with ${labels.length} rows, received logits.shape ${fmtShape(logits.shape)}`);
-      indices = labels;
-    } else {
-      throw new TracetapeError(fn, `labels must be a Tensor (probabilities or class indices), a number array or an Int32Array, received ${describe(labels)}`);
-    }
-    perExample = neg(gatherMap(lsm, targetOffsets(fn, indices, classes), batchShape));
+    throw new TracetapeError(fn, `labels must be a Tensor (probabilities or class indices), a number array or an Int32Array, received ${describe(labels)}`);
   }
+  const offsets = indices === null ? null : targetOffsets(fn, indices, classes);
+  const lsm = logSoftmax(logits, -1);
+  // Index labels gather the target log-probabilities; probability labels drop their zero terms before multiplying,
+  // so a −∞ logit (a masked class) gives no NaN in either case.
+  const perExample = offsets !== null
+    ? neg(gatherMap(lsm, offsets, batchShape))
+    : neg(sum(mul(labels as Tensor, where(nonZero(labels as Tensor), lsm, 0)), -1));
   if (reduction === 'none') return perExample;
   return reduction === 'sum' ? sum(perExample) : mean(perExample);
 }
