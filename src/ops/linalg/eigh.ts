@@ -17,12 +17,13 @@ import type { EighResult } from './eigh-tridiagonal.js';
  * gradient is the symmetric matrix sym(V (diag(λ̄) + F ∘ (Vᵀ V̄)) Vᵀ), F_ij = 1/(λ_j − λ_i). Float32 inputs are computed in
  * float64 and rounded back. Differentiable to any order.
  *
- * Repeated eigenvalues: the eigenvalues stay differentiable (their gradient only uses λ̄), so losses that depend on A only
- * through its eigenvalues (logdet, trace of a matrix function, sums of f(λ_i)) have correct gradients at ties. Eigenvectors
- * of a repeated eigenvalue are not unique and have no derivative: pairs with |λ_i − λ_j| ≤ 16·ε·n·max|λ| are masked (their
- * F entry is set to 0) so gradients stay finite, but a loss that depends on the individual vectors of a degenerate
- * eigenspace then gets a gradient that drops that pair's coupling. Near-ties just above the threshold give large but
- * correct gradients.
+ * Repeated eigenvalues: pairs with |λ_i − λ_j| ≤ 16·ε·n·max|λ| count as exact ties and their F entry is set to 0, so
+ * gradients stay finite. First-order gradients of losses that depend on A only through its eigenvalues (logdet, tr f(A),
+ * Σ f(λ_i)) are exact at ties, since they use λ̄ alone. Eigenvectors of a repeated eigenvalue are not unique and have no
+ * derivative, so at exact ties (a) gradients of losses that use individual vectors of the degenerate eigenspace, including
+ * V f(Λ) Vᵀ built by hand, drop the tied pairs' coupling (whose true value is the divided difference f′(λ)), and
+ * (b) second derivatives (HVPs) of spectral losses miss the corresponding f″ terms. Near-ties just above the threshold
+ * give large but correct derivatives.
  */
 export function eigh(A: Tensor): EighResult {
   const fn = 'eigh';

@@ -46,7 +46,7 @@ export function checkSymmetric(fn: string, name: string, a: TypedArray, n: numbe
     }
   }
   check(worst <= SYMMETRY_RTOL * scale, fn, () =>
-    `${name} must be symmetric, received |${name}[${wi},${wj}] − ${name}[${wj},${wi}]| = ${worst.toExponential(3)} > ${(SYMMETRY_RTOL * scale).toExponential(3)} (tolerance ${SYMMETRY_RTOL} · max(1, max|${name}|))`);
+    `${name} must be symmetric, received |${name}[${wi},${wj}] − ${name}[${wj},${wi}]| = ${worst.toExponential(3)} > ${(SYMMETRY_RTOL * scale).toExponential(3)} (tolerance ${SYMMETRY_RTOL} · max(1, max|${name}|)); if the asymmetry is roundoff or a finite-difference perturbation, pass ½(${name} + ${name}ᵀ)`);
 }
 
 /** A fresh float64 copy of a tensor's values (inputs are never mutated). */
