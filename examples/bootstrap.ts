@@ -1,8 +1,9 @@
 /**
  * Example: scalable bootstrap (seed 03). The standard error of the mean of a 5·10⁶-element Bernoulli(0.05) sample
- * from 10⁵ with-replacement resamples, as a sequential map-reduce over chunks of resample keys: each chunk draws its
- * resamples from counter-based keys (foldIn(key, resample index)) and folds them into a running reduction (Welford
- * mean/variance and a fixed-bin histogram), so memory stays constant however many resamples are run.
+ * from 10⁵ with-replacement resamples, as a sequential map-reduce (`tt.mapReduce`) over chunks of resamples: each
+ * chunk draws its resamples from counter-based keys (foldIn(key, resample index)) and returns a fixed-size additive
+ * summary (centred sums and a fixed-bin histogram) that mapReduce sums, so memory stays constant however many
+ * resamples are run.
  * Two resamplers: 'counts' (default) draws a resample as the multinomial counts of the data's distinct values, which
  * has exactly the distribution of index resampling for any statistic of the resample's values (O(1) per resample
  * here); 'index' is the literal algorithm (n uniform indices per resample, O(n)). The default run also times a short
@@ -11,7 +12,7 @@
 import * as tt from '../src/index.js';
 import { createContext, plot, PeakMemory, fmtBytes, resolveRunOptions, type FlagSpec, type RunOptions } from './lib/index.js';
 import { UniformStream } from './bootstrap/binomial.js';
-import { countsResampleMean, distinctCounts, indexResampleMean, StreamingStats } from './bootstrap/resample.js';
+import { countsResampleMean, distinctCounts, indexResampleMean, SummaryLayout } from './bootstrap/resample.js';
 
 /** One line for the example list. */
 export const description = 'bootstrap SE of a 5e6 Bernoulli(0.05) mean from 1e5 resamples in constant memory (sequential map-reduce)';
@@ -66,33 +67,42 @@ function simulate(n: number, p: number, key: tt.random.PRNGKey): Uint8Array {
   return data;
 }
 
-/** Run the resampling map-reduce: chunks of `chunkSize` resamples in sequence, each folded into `stats`. */
+/**
+ * The resampling map-reduce: `tt.mapReduce` over chunk indices, sequentially; each chunk computes its `chunkSize`
+ * resample means in a typed-array loop (the vectorised half of the hybrid) and returns its additive summary, which
+ * mapReduce sums without ever stacking the chunks' results.
+ */
 function resampleAll(
   data: Uint8Array, resampler: 'counts' | 'index', resamples: number, chunkSize: number, key: tt.random.PRNGKey,
-  stats: StreamingStats, onChunk: (done: number) => void,
-): BootstrapRun {
+  layout: SummaryLayout, onChunk: (done: number) => void,
+): { run: BootstrapRun; summary: ReturnType<SummaryLayout['finish']> } {
   const memory = new PeakMemory();
   memory.start();
   const distinct = distinctCounts(data);
   const rng = new UniformStream(key);
   const scratch = new Float64Array(1 << 14);
   const chunkMeans = new Float64Array(chunkSize);
+  const numChunks = Math.ceil(resamples / chunkSize);
   const t0 = performance.now();
-  for (let first = 0; first < resamples; first += chunkSize) {
+  const chunkSummary = (chunk: tt.Tensor): tt.Tensor => {
+    const first = chunk.item() * chunkSize;
     const m = Math.min(chunkSize, resamples - first);
-    // Map: the chunk's resample statistics (only this chunk is ever held) ...
     for (let j = 0; j < m; j++) {
       const k = tt.random.foldIn(key, first + j);
       chunkMeans[j] = resampler === 'counts' ? countsResampleMean(distinct, k, rng) : indexResampleMean(data, k, scratch);
     }
-    // ... reduce: fold them into the running statistics.
-    for (let j = 0; j < m; j++) stats.push(chunkMeans[j]);
+    const out = new Float64Array(layout.length);
+    layout.summarize(chunkMeans, m, out);
     memory.tick();
     onChunk(m);
-  }
+    return tt.tensor(out);
+  };
+  const total = tt.mapReduce((c) => chunkSummary(c as tt.Tensor), tt.arange(numChunks), { checkpoint: false });
   const seconds = (performance.now() - t0) / 1000;
+  const summary = layout.finish(total.data(), resamples);
   return {
-    resampler, resamples, seconds, resamplesPerSecond: resamples / seconds, mean: stats.mean, se: stats.std(), peakBytes: memory.peakBytes(),
+    run: { resampler, resamples, seconds, resamplesPerSecond: resamples / seconds, mean: summary.mean, se: summary.sd, peakBytes: memory.peakBytes() },
+    summary,
   };
 }
 
@@ -111,16 +121,15 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Boots
   ctx.log(`sample: n = ${o.n}, ${ones} ones, p̂ = ${pHat.toFixed(6)}; analytic SE √(p̂(1−p̂)/n) = ${analyticSe.toExponential(4)}`);
 
   const halfWidth = 5 * Math.max(analyticSe, 1 / o.n);
-  const stats = new StreamingStats(pHat - halfWidth, pHat + halfWidth, o.bins);
+  const layout = new SummaryLayout(pHat, pHat - halfWidth, pHat + halfWidth, o.bins);
   const bar = ctx.progress(`resampling (${o.resampler})`, o.resamples, 'resamples');
-  const main = resampleAll(data, o.resampler, o.resamples, o.chunkSize, mainKey, stats, (m) => bar.tick(m));
+  const { run: main, summary } = resampleAll(data, o.resampler, o.resamples, o.chunkSize, mainKey, layout, (m) => bar.tick(m));
   bar.done();
 
   let check: BootstrapRun | null = null;
   if (o.check > 0 && o.resampler !== 'index') {
-    const checkStats = new StreamingStats(pHat - halfWidth, pHat + halfWidth, o.bins);
     const cbar = ctx.progress('cross-check (index)', o.check, 'resamples');
-    check = resampleAll(data, 'index', o.check, Math.min(o.chunkSize, o.check), checkKey, checkStats, (m) => cbar.tick(m));
+    check = resampleAll(data, 'index', o.check, Math.min(o.chunkSize, o.check), checkKey, layout, (m) => cbar.tick(m)).run;
     cbar.done();
   }
 
@@ -136,14 +145,14 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Boots
 
   const results: BootstrapResults = {
     n: o.n, p: o.p, ones, pHat, analyticSe, main, relativeError, check,
-    histogram: { edges: stats.edges(), counts: stats.bins, below: stats.below, above: stats.above },
+    histogram: { edges: summary.edges, counts: summary.counts, below: summary.below, above: summary.above },
   };
   // Histogram as a density, with the normal approximation N(p̂, SE²) for reference.
   const width = (2 * halfWidth) / o.bins;
-  const density = Float64Array.from(stats.bins, (c) => c / (main.resamples * width));
+  const density = Float64Array.from(summary.counts, (c) => c / (main.resamples * width));
   const xs = Array.from({ length: 201 }, (_, i) => pHat - halfWidth + (2 * halfWidth * i) / 200);
   const normal = xs.map((x) => Math.exp(-0.5 * ((x - pHat) / analyticSe) ** 2) / (analyticSe * Math.sqrt(2 * Math.PI)));
-  const svg = histogramFigure(stats.edges(), density, xs, normal, `Bootstrap distribution of the mean (n = ${o.n}, ${main.resamples} resamples)`);
+  const svg = histogramFigure(summary.edges, density, xs, normal, `Bootstrap distribution of the mean (n = ${o.n}, ${main.resamples} resamples)`);
   ctx.writeSvg('histogram', svg);
   ctx.writeJson({ options: { ...o, quiet: undefined, outDir: undefined }, ...results });
   return results;

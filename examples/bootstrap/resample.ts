@@ -5,7 +5,8 @@
  * - `countsResampleMean`: the same distribution from the multinomial counts of the distinct values (a resample
  *   is determined by how often each distinct value is drawn), by sequential conditional binomials: O(#distinct)
  *   work per resample, exact for any statistic of the resample's empirical distribution.
- * - `StreamingStats`: Welford mean/variance plus a fixed-range histogram, so memory does not grow with resamples.
+ * - `SummaryLayout`: an additive fixed-size summary (centred sums, histogram) so chunk summaries can be summed and
+ *   memory does not grow with the number of resamples.
  */
 import * as tt from '../../src/index.js';
 import { binomial, UniformStream } from './binomial.js';
@@ -59,35 +60,43 @@ export function countsResampleMean(d: DistinctCounts, key: tt.random.PRNGKey, rn
   return sum / d.n;
 }
 
-/** Running mean/variance (Welford) and a histogram with fixed bins on [lo, hi] (values outside are counted apart). */
-export class StreamingStats {
-  count = 0;
-  mean = 0;
-  private m2 = 0;
-  readonly bins: Float64Array;
-  below = 0;
-  above = 0;
-  constructor(readonly lo: number, readonly hi: number, nBins: number) {
-    this.bins = new Float64Array(nBins);
+/**
+ * The additive summary of a set of resample statistics, so that summaries of chunks can be summed (the reduce of the
+ * map-reduce): [Σ(x − c), Σ(x − c)², #below lo, #at or above hi, bin counts on [lo, hi)], with a fixed centre c
+ * (the sample mean) that keeps the sums of squares free of cancellation.
+ */
+export class SummaryLayout {
+  constructor(readonly center: number, readonly lo: number, readonly hi: number, readonly bins: number) {}
+  /** Length of a summary vector. */
+  get length(): number {
+    return 4 + this.bins;
   }
-  /** Add one value. */
-  push(x: number): void {
-    this.count++;
-    const d = x - this.mean;
-    this.mean += d / this.count;
-    this.m2 += d * (x - this.mean);
-    if (x < this.lo) this.below++;
-    else if (x >= this.hi) this.above++;
-    else this.bins[Math.floor(((x - this.lo) / (this.hi - this.lo)) * this.bins.length)]++;
+  /** Write the summary of `values[0..count)` into `out` (overwriting it). */
+  summarize(values: Float64Array, count: number, out: Float64Array): void {
+    out.fill(0);
+    const { center, lo, hi, bins } = this;
+    const scale = bins / (hi - lo);
+    for (let i = 0; i < count; i++) {
+      const x = values[i];
+      const d = x - center;
+      out[0] += d;
+      out[1] += d * d;
+      if (x < lo) out[2]++;
+      else if (x >= hi) out[3]++;
+      else out[4 + Math.min(bins - 1, Math.floor((x - lo) * scale))]++;
+    }
   }
-  /** Sample standard deviation (n − 1 denominator). */
-  std(): number {
-    return this.count > 1 ? Math.sqrt(this.m2 / (this.count - 1)) : NaN;
-  }
-  /** Bin edges of the histogram. */
-  edges(): Float64Array {
-    const e = new Float64Array(this.bins.length + 1);
-    for (let i = 0; i <= this.bins.length; i++) e[i] = this.lo + ((this.hi - this.lo) * i) / this.bins.length;
-    return e;
+  /** Mean, sample standard deviation and histogram from a (summed) summary of `count` values. */
+  finish(summary: ArrayLike<number>, count: number): { mean: number; sd: number; below: number; above: number; counts: Float64Array; edges: Float64Array } {
+    const s1 = summary[0], s2 = summary[1];
+    const counts = new Float64Array(this.bins);
+    for (let b = 0; b < this.bins; b++) counts[b] = summary[4 + b];
+    const edges = new Float64Array(this.bins + 1);
+    for (let b = 0; b <= this.bins; b++) edges[b] = this.lo + ((this.hi - this.lo) * b) / this.bins;
+    return {
+      mean: this.center + s1 / count,
+      sd: count > 1 ? Math.sqrt(Math.max(0, s2 - (s1 * s1) / count) / (count - 1)) : NaN,
+      below: summary[2], above: summary[3], counts, edges,
+    };
   }
 }

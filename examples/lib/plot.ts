@@ -142,7 +142,7 @@ export function plot(options: PlotOptions): string {
   const series = options.series ?? [];
   const bars = options.bars ?? [];
   const refs = options.refLines ?? [];
-  const left = 70, right = 20, top = options.title ? 36 : 16, bottom = 52;
+  const left = 70, right = 28, top = options.title ? 36 : 16, bottom = 52;
   const xs: number[] = [], ys: number[] = [];
   for (const s of series) {
     for (let i = 0; i < s.x.length; i++) { xs.push(s.x[i]); ys.push(s.y[i]); }

@@ -1,8 +1,8 @@
-/** Tests of the bootstrap example's helpers: log-factorials, the exact binomial sampler, both resamplers, the streaming reduction. */
+/** Tests of the bootstrap example's helpers: log-factorials, the exact binomial sampler, both resamplers, the additive summary. */
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
 import { binomial, logFactorial, UniformStream } from '../../examples/bootstrap/binomial.js';
-import { countsResampleMean, distinctCounts, indexResampleMean, StreamingStats } from '../../examples/bootstrap/resample.js';
+import { countsResampleMean, distinctCounts, indexResampleMean, SummaryLayout } from '../../examples/bootstrap/resample.js';
 
 describe('examples/bootstrap helpers', () => {
   it('logFactorial matches the direct sum of logs (table and Stirling branches) to 1e-13 relative', () => {
@@ -59,28 +59,39 @@ describe('examples/bootstrap helpers', () => {
     expect(Array.from(distinct.counts)).to.deep.equal([18000, 2000]);
     const rng = new UniformStream(tt.random.key(0));
     const scratch = new Float64Array(4096);
-    const a = new StreamingStats(0.09, 0.11, 20), b = new StreamingStats(0.09, 0.11, 20);
+    const a = new Float64Array(400), b = new Float64Array(400);
     for (let r = 0; r < 400; r++) {
-      a.push(countsResampleMean(distinct, tt.random.foldIn(tt.random.key(1), r), rng));
-      b.push(indexResampleMean(data, tt.random.foldIn(tt.random.key(2), r), scratch));
+      a[r] = countsResampleMean(distinct, tt.random.foldIn(tt.random.key(1), r), rng);
+      b[r] = indexResampleMean(data, tt.random.foldIn(tt.random.key(2), r), scratch);
     }
+    const layout = new SummaryLayout(0.1, 0.09, 0.11, 20);
+    const summary = new Float64Array(layout.length);
     // With 400 resamples the SD estimate has relative SE ≈ 1/√800 ≈ 3.5%: allow 15% (> 4 SE); the mean must be
     // within 5 SE/√400 of 0.1.
-    for (const s of [a, b]) {
-      expect(s.count).to.equal(400);
-      expect(Math.abs(s.std() / se - 1)).to.be.below(0.15);
+    for (const values of [a, b]) {
+      layout.summarize(values, 400, summary);
+      const s = layout.finish(summary, 400);
+      expect(Math.abs(s.sd / se - 1)).to.be.below(0.15);
       expect(Math.abs(s.mean - 0.1)).to.be.below((5 * se) / 20);
-      expect(Array.from(s.bins).reduce((x, y) => x + y, 0) + s.below + s.above).to.equal(400);
+      expect(Array.from(s.counts).reduce((x, y) => x + y, 0) + s.below + s.above).to.equal(400);
     }
   });
 
-  it('StreamingStats matches the two-pass mean and sample standard deviation', () => {
-    const xs = Array.from({ length: 1000 }, (_, i) => Math.sin(i) + 1e3);
-    const s = new StreamingStats(0, 2000, 10);
-    for (const x of xs) s.push(x);
+  it('SummaryLayout: summed chunk summaries give the two-pass mean, sample SD and histogram of all values', () => {
+    const xs = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) + 1e3);
+    const layout = new SummaryLayout(1e3, 999, 1001, 10);
+    const total = new Float64Array(layout.length), part = new Float64Array(layout.length);
+    for (let c = 0; c < 1000; c += 300) {
+      layout.summarize(xs.subarray(c, Math.min(1000, c + 300)), Math.min(300, 1000 - c), part);
+      for (let k = 0; k < total.length; k++) total[k] += part[k];
+    }
+    const s = layout.finish(total, 1000);
     const m = xs.reduce((a, b) => a + b, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
     expect(s.mean).to.be.closeTo(m, 1e-10);
-    expect(s.std()).to.be.closeTo(sd, 1e-10);
+    expect(s.sd).to.be.closeTo(sd, 1e-12);
+    expect(Array.from(s.counts).reduce((a, b) => a + b, 0)).to.equal(1000);
+    // sin(i) ∈ [−1, 1] maps to the 10 bins of [999, 1001); bin 0 holds the values below 999.2.
+    expect(s.counts[0]).to.equal(xs.filter((x) => x < 999.2).length);
   });
 });
