@@ -4,6 +4,7 @@ import { type PyTree, valueAndGrad } from '../tape/index.js';
 import { TracetapeError, check, checkOptions, checkPositiveInt, describe } from '../util/errors.js';
 import type { Optimizer, OptimizerState } from './types.js';
 import { leavesOf } from './checks.js';
+import { PRNGKey, foldIn } from '../random/index.js';
 import { adam } from './adam.js';
 
 /** What onStep receives each step (before the update is applied). */
@@ -28,6 +29,8 @@ export interface MinimizeOptions<P extends PyTree = PyTree> {
   onStep?: (info: StepInfo<P>) => boolean | void;
   /** Stop (without updating) once the gradient norm is ≤ tolerance (default 0: never). */
   tolerance?: number;
+  /** For stochastic losses: step k calls `loss(params, random.foldIn(key, k))`, fresh draws each step, reproducible. */
+  key?: PRNGKey;
 }
 
 /** Why minimize stopped. */
@@ -60,12 +63,16 @@ function gradientNorm(grads: PyTree): number {
 /**
  * Minimise a scalar `loss(params)` over a pytree of Tensors with `optimizer` for up to `steps` steps; returns
  * `{params, losses, steps, reason, gradNorm}`. A non-finite loss or gradient throws a TracetapeError naming the step.
+ * With `options.key`, the loss is stochastic and step k calls `loss(params, random.foldIn(key, k))`.
  */
-export function minimize<P extends PyTree>(loss: (params: P) => Tensor, params: P, options: MinimizeOptions<P>): MinimizeResult<P> {
+export function minimize<P extends PyTree>(loss: (params: P) => Tensor, params: P, options: MinimizeOptions<P> & { key?: undefined }): MinimizeResult<P>;
+/** Minimise a stochastic loss: step k calls `loss(params, random.foldIn(options.key, k))`. */
+export function minimize<P extends PyTree>(loss: (params: P, key: PRNGKey) => Tensor, params: P, options: MinimizeOptions<P> & { key: PRNGKey }): MinimizeResult<P>;
+export function minimize<P extends PyTree>(loss: (params: P, key: PRNGKey) => Tensor, params: P, options: MinimizeOptions<P>): MinimizeResult<P> {
   const fn = 'optim.minimize';
   check(typeof loss === 'function', fn, () => `loss must be a function of the params, received ${describe(loss)}`);
   check(options !== null && typeof options === 'object', fn, () => `options must be an object with at least steps, received ${describe(options)}`);
-  checkOptions(fn, options, ['steps', 'optimizer', 'onStep', 'tolerance']);
+  checkOptions(fn, options, ['steps', 'optimizer', 'onStep', 'tolerance', 'key']);
   checkPositiveInt(fn, 'steps', options.steps);
   const optimizer = options.optimizer ?? adam();
   check(optimizer !== null && typeof optimizer === 'object' && typeof optimizer.init === 'function' && typeof optimizer.update === 'function', fn,
@@ -75,14 +82,17 @@ export function minimize<P extends PyTree>(loss: (params: P) => Tensor, params: 
   const tolerance = options.tolerance ?? 0;
   check(typeof tolerance === 'number' && tolerance >= 0 && !Number.isNaN(tolerance), fn, () => `tolerance must be a non-negative number, received ${describe(tolerance)}`);
   leavesOf(fn, 'params', params);
+  const key = options.key;
+  check(key === undefined || key instanceof PRNGKey, fn,
+    () => `key must be a PRNGKey from random.key(seed), received ${describe(key)}`);
 
-  const lossAndGrad = valueAndGrad(loss as (p: PyTree) => Tensor);
+  const lossAndGrad = valueAndGrad(loss as (p: PyTree, k?: PRNGKey) => Tensor);
   let state = optimizer.init(params);
   let current: P = params;
   const losses: number[] = [];
   let applied = 0, reason: StopReason = 'steps', gradNorm = NaN;
   for (let step = 0; step < options.steps; step++) {
-    const [value, grads] = lossAndGrad(current) as [Tensor, PyTree];
+    const [value, grads] = (key === undefined ? lossAndGrad(current) : lossAndGrad(current, foldIn(key, step))) as [Tensor, PyTree];
     const l = value.item();
     losses.push(l);
     gradNorm = gradientNorm(grads);

@@ -115,12 +115,36 @@ describe('optim: minimize', () => {
   it('bad input', () => {
     const p = { x: tt.tensor([1, 2, 3]) };
     expectError(() => optim.minimize(quad, p, { steps: 0 }), 'optim.minimize', 'steps must be a positive integer');
-    expectError(() => optim.minimize(quad, p, {} as tt.optim.MinimizeOptions<typeof p>), 'optim.minimize', 'steps must be a positive integer');
+    expectError(() => optim.minimize(quad, p, {} as { steps: number }), 'optim.minimize', 'steps must be a positive integer');
     expectError(() => optim.minimize(quad, p, { steps: 2, optimizer: 'adam' as unknown as tt.optim.Optimizer }), 'optim.minimize', 'optimizer must be an optimizer');
     expectError(() => optim.minimize(quad, p, { steps: 2, onStep: 3 as unknown as () => void }), 'optim.minimize', 'onStep must be a function');
     expectError(() => optim.minimize(quad, p, { steps: 2, tolerance: -1 }), 'optim.minimize', 'tolerance must be a non-negative number');
-    expectError(() => optim.minimize(quad, p, { steps: 2, lr: 0.1 } as unknown as tt.optim.MinimizeOptions<typeof p>), 'optim.minimize', "unknown option 'lr'");
+    expectError(() => optim.minimize(quad, p, { steps: 2, lr: 0.1 } as unknown as { steps: number }), 'optim.minimize', "unknown option 'lr'");
     expectError(() => optim.minimize('f' as unknown as typeof quad, p, { steps: 2 }), 'optim.minimize', 'loss must be a function');
     expectError(() => optim.minimize(quad, { x: 3 } as unknown as typeof p, { steps: 2 }), 'optim.minimize', 'params must be a pytree with at least one Tensor leaf');
+  });
+});
+
+describe('optim: minimize with a stochastic loss', () => {
+  it('passes foldIn(key, step) to the loss: fresh, reproducible draws each step', () => {
+    const key = tt.random.key(2024);
+    const keys: string[] = [];
+    // E over z ~ N(0, I) of ½‖x − z‖² is ½‖x‖² + n/2, minimised at x = 0; SGD with lr 0.1 averages the draws.
+    const loss = (p: tt.Tensor, k: tt.random.PRNGKey): tt.Tensor => {
+      keys.push(String(k));
+      return tt.mul(0.5, tt.sum(tt.square(tt.sub(p, tt.random.normal(k, [4])))));
+    };
+    const run = () => optim.minimize(loss, tt.tensor([3, -3, 3, -3]), { optimizer: optim.sgd({ lr: 0.1 }), steps: 200, key });
+    const a = run();
+    const first = keys.splice(0);
+    const b = run();
+    expect(keys).to.deep.equal(first);
+    expect(first.slice(0, 3)).to.deep.equal([0, 1, 2].map((k) => String(tt.random.foldIn(key, k))));
+    expect(new Set(first).size).to.equal(200);
+    expect(Array.from(a.params._data)).to.deep.equal(Array.from(b.params._data));
+    // The iterate is x_k = 0.9^k x_0 + 0.1 Σ 0.9^(k−1−j) z_j: after 200 steps the x_0 term is ~1e-9 and each entry is
+    // N(0, 0.01/(1 − 0.81)) = N(0, 0.0526); |entry| < 5 sd = 1.15.
+    for (const v of a.params._data) expect(Math.abs(v)).to.be.below(5 * Math.sqrt(0.01 / 0.19));
+    expectError(() => optim.minimize(loss, tt.tensor([1]), { steps: 1, key: 5 as unknown as tt.random.PRNGKey }), 'optim.minimize', 'key must be a PRNGKey');
   });
 });
