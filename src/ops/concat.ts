@@ -47,9 +47,14 @@ export function concat(xs: Tensor[], axis = 0): Tensor {
   for (const t of list) {
     const chunk = t.shape[ax] * inner;
     const d = t._data;
-    for (let o = 0; o < outer; o++) {
-      const src = o * chunk, dst = o * rowLen + offset;
-      for (let i = 0; i < chunk; i++) out[dst + i] = d[src + i];
+    if (chunk >= 64) {
+      // Long runs: TypedArray.set copies (and converts float32 → float64) natively.
+      for (let o = 0; o < outer; o++) out.set(d.subarray(o * chunk, (o + 1) * chunk), o * rowLen + offset);
+    } else {
+      for (let o = 0; o < outer; o++) {
+        const src = o * chunk, dst = o * rowLen + offset;
+        for (let i = 0; i < chunk; i++) out[dst + i] = d[src + i];
+      }
     }
     offset += chunk;
   }
