@@ -38,6 +38,12 @@ describe('ops/concat and stack', () => {
     const mixed = tt.concat([f, tt.tensor([1, 2])]);
     expect(mixed.dtype).to.equal('float64');
     expect(Array.from(mixed.data().slice(2))).to.deep.equal([1, 2]);
+    // Long runs take the bulk-copy path; values and promotion must be the same as on the element loop.
+    const long32 = rand([2, 70], 3, -1, 1, 'float32'), long64 = rand([2, 80], 4);
+    const joined = tt.concat([long32, long64], 1);
+    expect(joined.dtype).to.equal('float64');
+    const ref = concatRef([long32, long64], 1);
+    expectClose(joined, ref.values, ref.shape, 0);
   });
 
   it('concat sends gradients only to tracked inputs (constants may be mixed in)', () => {
