@@ -76,6 +76,18 @@ describe('random: determinism', () => {
       expect(hi).to.be.above(0.09);
     }
   });
+
+  it('uniform stays below maxval when rounding to the dtype would reach it (narrow ranges)', () => {
+    const k = random.key(10);
+    // [1, 1 + 2^-50) holds only 4 float64 values and [1, 1 + 2^-20) only 8 float32 values: without the clamp,
+    // about 1/8 (resp. 1/16) of the draws would round up to maxval.
+    for (const [dtype, hi, count] of [['float64', 1 + 2 ** -50, 4], ['float32', 1 + 2 ** -20, 8]] as const) {
+      const u = random.uniform(k, [4000], { dtype, minval: 1, maxval: hi })._data;
+      const distinct = new Set(u);
+      for (const v of distinct) { expect(v).to.be.at.least(1); expect(v).to.be.below(hi); }
+      expect(distinct.size).to.equal(count);
+    }
+  });
 });
 
 describe('random: distributions', () => {
