@@ -4,8 +4,9 @@ import * as tt from '../../src/index.js';
 import { randomSpd, randomSymmetric, randomMatrix, matmulRef } from './support.js';
 
 const n = 4;
-const d3 = (f: (t: tt.Tensor) => tt.Tensor, t0: number): number =>
-  (tt.grad(tt.grad(tt.grad(f)) as (t: tt.Tensor) => tt.Tensor) as (t: tt.Tensor) => tt.Tensor)(tt.tensor(t0)).item();
+type Scalar = (t: tt.Tensor) => tt.Tensor;
+const d = (f: Scalar): Scalar => tt.grad(f) as Scalar;
+const d3 = (f: Scalar, t0: number): number => d(d(d(f)))(tt.tensor(t0)).item();
 
 function trace(a: ArrayLike<number>): number {
   let s = 0;
