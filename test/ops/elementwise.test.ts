@@ -111,10 +111,10 @@ describe('ops/elementwise: binary ops with broadcasting', () => {
   });
 
   it('maximum/minimum send the gradient of ties to the first argument', () => {
-    const [ga, gb] = tt.grad((a: tt.Tensor, b: tt.Tensor) => tt.sum(tt.maximum(a, b)), { argnums: [0, 1] })(tt.tensor([1, 2, 3]), tt.tensor([1, 5, 0])) as tt.Tensor[];
+    const [ga, gb] = tt.grad((a: tt.Tensor, b: tt.Tensor) => tt.sum(tt.maximum(a, b)), { argnums: [0, 1] })(tt.tensor([1, 2, 3]), tt.tensor([1, 5, 0]));
     expect(ga.toArray()).to.deep.equal([1, 0, 1]);
     expect(gb.toArray()).to.deep.equal([0, 1, 0]);
-    const [ha, hb] = tt.grad((a: tt.Tensor, b: tt.Tensor) => tt.sum(tt.minimum(a, b)), { argnums: [0, 1] })(tt.tensor([1, 2, 3]), tt.tensor([1, 5, 0])) as tt.Tensor[];
+    const [ha, hb] = tt.grad((a: tt.Tensor, b: tt.Tensor) => tt.sum(tt.minimum(a, b)), { argnums: [0, 1] })(tt.tensor([1, 2, 3]), tt.tensor([1, 5, 0]));
     expect(ha.toArray()).to.deep.equal([1, 1, 0]);
     expect(hb.toArray()).to.deep.equal([0, 0, 1]);
   });
@@ -140,7 +140,7 @@ describe('ops/elementwise: comparisons and where', () => {
     const a = rand([3, 4], 1), b = rand([4], 2);
     const ref = Array.from({ length: 12 }, (_, p) => { const idx = unravel(p, [3, 4]); return atBroadcast(c, idx) !== 0 ? atBroadcast(a, idx) : atBroadcast(b, idx); });
     expectClose(tt.where(c, a, b), ref, [3, 4], 0);
-    const [ga, gb] = tt.grad((x: tt.Tensor, y: tt.Tensor) => tt.sum(tt.where(c, x, y)), { argnums: [0, 1] })(a, b) as tt.Tensor[];
+    const [ga, gb] = tt.grad((x: tt.Tensor, y: tt.Tensor) => tt.sum(tt.where(c, x, y)), { argnums: [0, 1] })(a, b);
     expect(ga.toArray()).to.deep.equal([[1, 1, 1, 1], [0, 0, 0, 0], [1, 1, 1, 1]]);
     expect(gb.toArray()).to.deep.equal([1, 1, 1, 1]);
     tt.testing.checkGrads((x: tt.Tensor, y: tt.Tensor) => probe(tt.where(c, tt.tanh(x), tt.mul(y, y))), [a, b], { order: 2 });
