@@ -9,7 +9,7 @@ export { PRNGKey, key, split, foldIn } from './key.js';
 export { uniform, type UniformOptions } from './uniform.js';
 export { normal, type NormalOptions } from './normal.js';
 export { rademacher, type RademacherOptions } from './rademacher.js';
-export { sphere, type SphereOptions } from './sphere.js';
+export { sphere, fillSphere, type SphereOptions } from './sphere.js';
 export { philox4x32 } from './philox.js';
 export { bitsToUniform, bitsToUniform32, bitsToOpenUniform, bitsToOpenUniform32 } from './bits.js';
 export { fillUniform, fillNormal, fillRademacher } from './streams.js';

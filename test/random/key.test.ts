@@ -92,5 +92,8 @@ describe('random: bad input throws TracetapeError', () => {
     expectError(() => random.fillNormal(k, [0, 0] as unknown as Float64Array), 'random.fillNormal', 'out must be a Float64Array or Float32Array');
     expectError(() => random.fillUniform(k, new Float64Array(2), -1), 'random.fillUniform', 'start must be');
     expectError(() => random.fillRademacher(k, new Float64Array(2), 0.5), 'random.fillRademacher', 'start must be');
+    expectError(() => random.fillSphere(k, new Float64Array(6), 4), 'random.fillSphere', 'out.length must be a multiple of the row length 4');
+    expectError(() => random.fillSphere(k, new Float64Array(8), 4, 2), 'random.fillSphere', 'start must be a non-negative multiple of the row length 4');
+    expectError(() => random.fillSphere(k, new Float64Array(8), 0), 'random.fillSphere', 'n (the row length) must be a positive integer');
   });
 });

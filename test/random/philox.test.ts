@@ -100,6 +100,15 @@ describe('random: documented counter layout', () => {
     }
   });
 
+  it('fillSphere with a row-aligned start reproduces the matching rows of random.sphere (both dtypes)', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const full = random.sphere(k, [6, 5], { dtype })._data;
+      const part = dtype === 'float32' ? new Float32Array(10) : new Float64Array(10);
+      random.fillSphere(k, part, 5, 15);
+      expect(Array.from(part)).to.deep.equal(Array.from(full.subarray(15, 25)));
+    }
+  });
+
   it('the block counter carries into c1 past 2^32 blocks', () => {
     const start = 2 * 2 ** 32 - 2; // elements of blocks 2^32 - 1 and 2^32
     const a = new Float64Array(4);
