@@ -1,0 +1,47 @@
+/** denseMatvec: A v for a dense matrix A passed as the parameter (a Tensor or {A}), differentiable in v and A. */
+import { Tensor } from '../../tensor/index.js';
+import { matmul } from '../index.js';
+import { TracetapeError, check, describe } from '../../util/errors.js';
+import { asColumns } from './columns.js';
+import type { LinearOperator, MatrixAccess } from './types.js';
+
+/** Parameters of denseMatvec: the matrix itself or an object holding it. */
+export type DenseParams = Tensor | { A: Tensor };
+
+function matrixOf(fn: string, params: DenseParams): Tensor {
+  const A = params instanceof Tensor ? params : (params as { A?: unknown } | null)?.A;
+  if (!(A instanceof Tensor) || A.shape.length !== 2) throw new TracetapeError(fn, `params must be a matrix Tensor [m, n] or {A: Tensor [m, n]}, received ${describe(A ?? params)}`);
+  return A;
+}
+
+/** A v (matmul on the current backend); v is [n] or [n, c]. */
+function denseMatvecImpl(v: Tensor, params: DenseParams): Tensor {
+  const A = matrixOf('denseMatvec', params);
+  const { V, restore } = asColumns('denseMatvec', v, A.shape[1]);
+  return restore(matmul(A, V));
+}
+
+function denseAccess(params: DenseParams): MatrixAccess {
+  const fn = 'denseMatvec.access';
+  const A = matrixOf(fn, params);
+  const [m, n] = A.shape;
+  const a = A._data;
+  return {
+    size: n,
+    diag(): Float64Array {
+      check(m === n, fn, () => `diag() needs a square matrix, received [${m},${n}]`);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = a[i * n + i];
+      return out;
+    },
+    column(i: number): Float64Array {
+      check(Number.isInteger(i) && i >= 0 && i < n, fn, () => `column index must be an integer in [0, ${n}), received ${describe(i)}`);
+      const out = new Float64Array(m);
+      for (let r = 0; r < m; r++) out[r] = a[r * n + i];
+      return out;
+    },
+  };
+}
+
+/** A v for a dense A in params (a Tensor or {A}); gradients reach v and A. */
+export const denseMatvec: LinearOperator<DenseParams> = Object.assign(denseMatvecImpl, { access: denseAccess });
