@@ -2,3 +2,6 @@
 export { lanczos, type LanczosOptions, type LanczosResult } from './lanczos.js';
 export { type Matvec } from './matvec.js';
 export { arnoldi, type ArnoldiOptions, type ArnoldiResult } from './arnoldi.js';
+export { funmLanczos, funmArnoldi, type FunmOptions, type FunmVector } from './funm.js';
+export { type MatrixFunction } from './dense-funm.js';
+export { slqIntegrand, logdet, type SlqIntegrand, type LogdetOptions } from './slq.js';

@@ -1,0 +1,87 @@
+/** Stochastic Lanczos quadrature: `slqIntegrand` (‖v‖² e₁ᵀ f(T) e₁ per probe) and `logdet` built on stochtrace.estimator. */
+import { Tensor } from '../tensor/index.js';
+import { div, square, slice } from '../ops/index.js';
+import * as random from '../random/index.js';
+import * as stochtrace from '../stochtrace/index.js';
+import { TracetapeError, check, checkOptions, checkPositiveInt, describe } from '../util/index.js';
+import { lanczos } from './lanczos.js';
+import { checkMatrixFunction, tridiagonalFunm, type MatrixFunction } from './dense-funm.js';
+import { effectiveDepth, funmIterationOptions, renamed, type FunmOptions } from './funm.js';
+import type { Matvec } from './matvec.js';
+
+/** An SLQ integrand `(matvec, v, params) => vᵀ f(A) v` (estimated by Lanczos quadrature; a scalar Tensor). */
+export type SlqIntegrand<P> = (matvec: Matvec<P>, v: Tensor, params: P) => Tensor;
+
+/**
+ * The stochastic Lanczos quadrature integrand for stochtrace.estimator: ‖v‖² e₁ᵀ f(T) e₁ with T from `depth` Lanczos
+ * steps started at v, so that its mean over probes with E[vvᵀ] = I estimates tr f(A). Differentiable by the Lanczos adjoint.
+ */
+export function slqIntegrand<P>(f: MatrixFunction, options: FunmOptions): SlqIntegrand<P> {
+  const fn = 'slqIntegrand';
+  checkMatrixFunction(fn, f);
+  const opts = funmIterationOptions(fn, options);
+  return (matvec, v, params) => renamed(fn, () => {
+    const res = lanczos(matvec, v, params, opts as FunmOptions & { depth: number });
+    const K = opts.depth;
+    const m = effectiveDepth(res.betas, K);
+    const alphas = m < K ? slice(res.alphas, [0], [m]) : res.alphas;
+    const betas = m < K ? slice(res.betas, [0], [m - 1]) : res.betas;
+    const { quadratic } = tridiagonalFunm(fn, f, alphas, betas);
+    return div(quadratic, square(res.initNormInv));
+  });
+}
+
+/** Options of `logdet`. */
+export interface LogdetOptions {
+  /** PRNG key of the probes (required). */
+  key: random.PRNGKey;
+  /** Number of probes (default 30; ignored when `sampler` is given, which fixes its own count). */
+  probes?: number;
+  /** Lanczos depth per probe (default 30, capped at n). */
+  depth?: number;
+  /** Probes per chunk (default: all at once); smaller chunks keep memory at O(n × chunk) in both passes. */
+  chunkSize?: number;
+  /** A probe sampler (default: tt.stochtrace.rademacher(n, {num: probes})). */
+  sampler?: stochtrace.Sampler | ((key: random.PRNGKey) => Tensor);
+  /** Dimension n of the operator (required unless a built-in `sampler` is given). */
+  n?: number;
+  /** Forward re-orthogonalisation of each Lanczos run (default 'full'). */
+  reortho?: 'full' | 'none';
+  /** Called after every chunk with the running estimate and its standard error. */
+  onProgress?: (p: stochtrace.EstimatorProgress) => void;
+}
+
+/**
+ * log det A(params) of a symmetric positive definite operator by stochastic Lanczos quadrature:
+ * mean over probes of ‖v‖² e₁ᵀ log(T_v) e₁. Differentiable in params through the Lanczos adjoint; with chunkSize the
+ * probes stream chunk by chunk and are recomputed in the backward pass (stochtrace.estimator's checkpointing).
+ */
+export function logdet<P>(matvec: Matvec<P>, params: P, options: LogdetOptions): Tensor {
+  const fn = 'logdet';
+  check(typeof matvec === 'function', fn, () => `matvec must be a function (v, params) => Tensor, received ${describe(matvec)}`);
+  check(options !== undefined && options !== null && typeof options === 'object', fn, () => `options {key, n | sampler} are required, received ${describe(options)}`);
+  checkOptions(fn, options, ['key', 'probes', 'depth', 'chunkSize', 'sampler', 'n', 'reortho', 'onProgress']);
+  check(options.key instanceof random.PRNGKey, fn, () => `key must be a PRNGKey (tt.random.key(seed)), received ${describe(options.key)}`);
+  if (options.probes !== undefined) checkPositiveInt(fn, 'probes', options.probes);
+  if (options.depth !== undefined) checkPositiveInt(fn, 'depth', options.depth);
+  let sampler = options.sampler;
+  let n = options.n;
+  if (n !== undefined) checkPositiveInt(fn, 'n', n);
+  if (sampler === undefined) {
+    if (n === undefined) throw new TracetapeError(fn, 'n (the dimension of the operator) is required when no sampler is given');
+    sampler = stochtrace.rademacher(n, { num: options.probes ?? 30 });
+  } else {
+    check(typeof sampler === 'function', fn, () => `sampler must be a probe sampler (key) => Tensor[num, n], received ${describe(sampler)}`);
+    if (stochtrace.isSampler(sampler)) {
+      const sm: stochtrace.Sampler = sampler;
+      check(sm.shape.length === 1, fn, () => `sampler must draw 1-D probes, its probe shape is [${sm.shape.join(',')}]`);
+      check(n === undefined || sm.shape[0] === n, fn, () => `n = ${n} does not match the sampler's probe length ${sm.shape[0]}`);
+      check(options.probes === undefined || options.probes === sm.num, fn, () => `probes = ${options.probes} does not match the sampler's num = ${sm.num}`);
+      n = sm.shape[0];
+    }
+  }
+  const depth = options.depth ?? (n !== undefined ? Math.min(30, n) : 30);
+  const integrand = slqIntegrand<P>('log', { depth, reortho: options.reortho });
+  const est = stochtrace.estimator<P, Tensor>(integrand, sampler, { chunkSize: options.chunkSize, onProgress: options.onProgress });
+  return renamed(fn, () => est(matvec, options.key, params));
+}
