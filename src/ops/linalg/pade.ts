@@ -20,15 +20,19 @@ const THETA: [number, number][] = [
   [13, 5.371920351148152e0],
 ];
 
-/** C = A B for n×n row-major matrices (i-k-j order: the inner loop runs over contiguous rows). */
+/** C = A B for n×n row-major matrices (i-k-j order over contiguous rows of B, four rows of B per pass over C's row). */
 export function gemmSquare(a: Float64Array, b: Float64Array, c: Float64Array, n: number): void {
   c.fill(0);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    for (let k = 0; k < n; k++) {
-      const aik = a[ri + k];
-      if (aik === 0) continue;
-      const rk = k * n;
+    let k = 0;
+    for (; k + 3 < n; k += 4) {
+      const a0 = a[ri + k], a1 = a[ri + k + 1], a2 = a[ri + k + 2], a3 = a[ri + k + 3];
+      const r0 = k * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      for (let j = 0; j < n; j++) c[ri + j] += a0 * b[r0 + j] + a1 * b[r1 + j] + a2 * b[r2 + j] + a3 * b[r3 + j];
+    }
+    for (; k < n; k++) {
+      const aik = a[ri + k], rk = k * n;
       for (let j = 0; j < n; j++) c[ri + j] += aik * b[rk + j];
     }
   }
