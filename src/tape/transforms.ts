@@ -82,14 +82,27 @@ function valueAndGradImpl(fn: string, f: (...a: never[]) => unknown, options: Gr
   return [value, single ? trees[0] : trees];
 }
 
+/** The gradient type of an argument of type T: numbers become scalar Tensors, pytrees keep their structure. */
+export type GradOf<T> = T extends number ? Tensor : T;
+/** Gradients of the arguments listed in N (a tuple of argument indices). */
+export type GradsOf<A extends unknown[], N extends readonly number[]> = { -readonly [K in keyof N]: N[K] extends number ? GradOf<A[N[K]]> : never };
+
 /** Gradient of scalar-valued `f` with respect to the arguments in `argnums` (default 0); pytree arguments give pytree gradients. */
-export function grad<F extends (...args: never[]) => Tensor>(f: F, options?: GradOptions): (...args: Parameters<F>) => PyTree {
-  return (...args) => valueAndGradImpl('grad', f, options, args)[1];
+export function grad<A extends unknown[]>(f: (...args: A) => Tensor): (...args: A) => GradOf<A[0]>;
+export function grad<A extends unknown[], N extends number>(f: (...args: A) => Tensor, options: { argnums: N }): (...args: A) => GradOf<A[N]>;
+export function grad<A extends unknown[], const N extends readonly number[]>(f: (...args: A) => Tensor, options: { argnums: N }): (...args: A) => GradsOf<A, N>;
+export function grad<A extends unknown[]>(f: (...args: A) => Tensor, options?: GradOptions): (...args: A) => unknown;
+export function grad<A extends unknown[]>(f: (...args: A) => Tensor, options?: GradOptions): (...args: A) => unknown {
+  return (...args) => valueAndGradImpl('grad', f as (...a: never[]) => unknown, options, args)[1];
 }
 
 /** Like grad, but returns `[value, grads]`. */
-export function valueAndGrad<F extends (...args: never[]) => Tensor>(f: F, options?: GradOptions): (...args: Parameters<F>) => [Tensor, PyTree] {
-  return (...args) => valueAndGradImpl('valueAndGrad', f, options, args);
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (...args: A) => [Tensor, GradOf<A[0]>];
+export function valueAndGrad<A extends unknown[], N extends number>(f: (...args: A) => Tensor, options: { argnums: N }): (...args: A) => [Tensor, GradOf<A[N]>];
+export function valueAndGrad<A extends unknown[], const N extends readonly number[]>(f: (...args: A) => Tensor, options: { argnums: N }): (...args: A) => [Tensor, GradsOf<A, N>];
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, options?: GradOptions): (...args: A) => [Tensor, unknown];
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, options?: GradOptions): (...args: A) => [Tensor, unknown] {
+  return (...args) => valueAndGradImpl('valueAndGrad', f as (...a: never[]) => unknown, options, args);
 }
 
 /** Pullback from `vjp`: maps an output cotangent (shaped like the output) to one cotangent per primal. */
@@ -127,15 +140,15 @@ export function treeVdot(a: unknown, b: unknown): Tensor {
 }
 
 /** Hessian-vector product of scalar `f` at `primals` (an array of arguments) along `tangents`; returns an array like `primals`. */
-export function hvp(f: (...args: never[]) => Tensor, primals: unknown[], tangents: unknown[]): PyTree[] {
+export function hvp<A extends unknown[]>(f: (...args: A) => Tensor, primals: A, tangents: A): { [K in keyof A]: GradOf<A[K]> } {
   check(Array.isArray(primals) && Array.isArray(tangents) && primals.length === tangents.length, 'hvp',
     () => `primals and tangents must be arrays of the same length, received ${describe(primals)} and ${describe(tangents)}`);
   const argnums = primals.map((_, i) => i);
   const inner = (...xs: unknown[]): Tensor => {
-    const gs = valueAndGradImpl('hvp', f, { argnums }, xs)[1] as PyTree[];
+    const gs = valueAndGradImpl('hvp', f as (...a: never[]) => unknown, { argnums }, xs)[1] as PyTree[];
     return treeVdot(gs, tangents);
   };
-  return valueAndGradImpl('hvp', inner, { argnums }, primals)[1] as PyTree[];
+  return valueAndGradImpl('hvp', inner, { argnums }, primals)[1] as { [K in keyof A]: GradOf<A[K]> };
 }
 
 /** Jacobian-vector product by double VJP: returns `[f(...primals), J·tangents]`. */

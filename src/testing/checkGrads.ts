@@ -78,7 +78,7 @@ export function checkGrads(f: (...args: never[]) => Tensor, args: unknown[], opt
   const asF64 = leaves.map((l) => new Tensor(f64(l), l.shape));
   const wrapped = (...ls: Tensor[]): Tensor => ff(...rebuild(ls));
   const argnums = leaves.map((_, i) => i);
-  const ad = grad(wrapped as (...a: never[]) => Tensor, { argnums })(...(asF64 as never[])) as Tensor[];
+  const ad = grad(wrapped as (...a: Tensor[]) => Tensor, { argnums })(...asF64) as Tensor[];
   const rand = lcg(options.seed ?? 0);
   const eps1 = options.eps ?? 1e-6;
   const adList: number[] = [], fdList: number[] = [];
@@ -106,10 +106,10 @@ export function checkGrads(f: (...args: never[]) => Tensor, args: unknown[], opt
     const adH: number[] = [], fdH: number[] = [];
     for (let r = 0; r < nDirs; r++) {
       const v = asF64.map((l) => { const d = allocate('float64', l.size) as Float64Array; for (let k = 0; k < d.length; k++) d[k] = rand(); return new Tensor(d, l.shape); });
-      const hv = hvp(wrapped as (...a: never[]) => Tensor, asF64, v) as PyTree[] as Tensor[];
+      const hv = hvp(wrapped as (...a: Tensor[]) => Tensor, asF64, v) as Tensor[];
       const gradAt = (s: number): Tensor[] => {
         const shifted = asF64.map((l, i) => { const d = f64(l); const vd = v[i]._data; for (let k = 0; k < d.length; k++) d[k] += s * vd[k]; return new Tensor(d, l.shape); });
-        return grad(wrapped as (...a: never[]) => Tensor, { argnums })(...(shifted as never[])) as Tensor[];
+        return grad(wrapped as (...a: Tensor[]) => Tensor, { argnums })(...shifted) as Tensor[];
       };
       const gp = gradAt(eps2), gm = gradAt(-eps2);
       hv.forEach((h, i) => { for (let k = 0; k < h.size; k++) { adH.push(h._data[k]); fdH.push((gp[i]._data[k] - gm[i]._data[k]) / (2 * eps2)); } });
