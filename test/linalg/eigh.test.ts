@@ -208,6 +208,8 @@ describe('linalg.eigh', () => {
     expectTracetapeError(() => eigh(tt.zeros([3])), 'eigh', 'rank 2', '[3]');
     expectTracetapeError(() => eigh(tt.zeros([2, 2, 2])), 'rank 2', '[2,2,2]');
     expectTracetapeError(() => eigh(tt.tensor([[1, 2], [0, 1]])), 'A must be symmetric', 'A[0,1]');
+    // The tolerance is relative: a tiny but clearly asymmetric matrix is rejected too.
+    expectTracetapeError(() => eigh(tt.tensor([[1e-200, 2e-200], [0, 1e-200]])), 'A must be symmetric');
     expectTracetapeError(() => eigh(tt.tensor([[1, Infinity], [Infinity, 1]])), 'finite', 'Infinity', '[0,1]');
     expectTracetapeError(() => eigh(tt.zeros([0, 0])), 'at least one row');
   });

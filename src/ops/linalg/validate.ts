@@ -3,7 +3,7 @@ import { Tensor, allocate, type DType, type TypedArray } from '../../tensor/inde
 import { TracetapeError, check, describe, fmtShape } from '../../util/index.js';
 
 /**
- * Relative tolerance of the symmetry check: max |A_ij − A_ji| ≤ SYMMETRY_RTOL · max(1, max |A_ij|).
+ * Relative tolerance of the symmetry check: max |A_ij − A_ji| ≤ SYMMETRY_RTOL · max |A_ij|.
  * Loose enough for matrices assembled in floating point (A = B·Bᵀ, kernel matrices), tight enough to catch a
  * matrix that is genuinely not symmetric.
  */
@@ -37,7 +37,7 @@ function fmtIndex(shape: readonly number[], flat: number): string {
 
 /** Check that the n×n row-major `a` is symmetric to SYMMETRY_RTOL; the message names the worst pair. */
 export function checkSymmetric(fn: string, name: string, a: TypedArray, n: number): void {
-  let scale = 1, worst = 0, wi = 0, wj = 0;
+  let scale = 0, worst = 0, wi = 0, wj = 0;
   for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(a[i]));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
@@ -46,7 +46,7 @@ export function checkSymmetric(fn: string, name: string, a: TypedArray, n: numbe
     }
   }
   check(worst <= SYMMETRY_RTOL * scale, fn, () =>
-    `${name} must be symmetric, received |${name}[${wi},${wj}] − ${name}[${wj},${wi}]| = ${worst.toExponential(3)} > ${(SYMMETRY_RTOL * scale).toExponential(3)} (tolerance ${SYMMETRY_RTOL} · max(1, max|${name}|)); if the asymmetry is roundoff or a finite-difference perturbation, pass ½(${name} + ${name}ᵀ)`);
+    `${name} must be symmetric, received |${name}[${wi},${wj}] − ${name}[${wj},${wi}]| = ${worst.toExponential(3)} > ${(SYMMETRY_RTOL * scale).toExponential(3)} (tolerance ${SYMMETRY_RTOL} · max|${name}|); if the asymmetry is roundoff or a finite-difference perturbation, pass ½(${name} + ${name}ᵀ)`);
 }
 
 /** A fresh float64 copy of a tensor's values (inputs are never mutated). */
