@@ -13,7 +13,7 @@ const BINARY: Record<BinaryOp, string> = {
 const UNARY: Record<UnaryOp, string> = {
   neg: 'r = -x;', exp: 'r = Math.exp(x);', log: 'r = Math.log(x);', sqrt: 'r = Math.sqrt(x);', square: 'r = x * x;',
   abs: 'r = Math.abs(x);',
-  tanh: 'const e = Math.exp(-2 * Math.abs(x)); const t = (1 - e) / (1 + e); r = x < 0 ? -t : t;',
+  tanh: 'const m2 = -2 * Math.abs(x); const u = Math.exp(m2); let em = m2; if (u != 1) { em = (u - 1) * m2 / Math.log(u); } const t = -em / (2 + em); r = x < 0 ? -t : t;',
   sigmoid: 'if (x >= 0) { r = 1 / (1 + Math.exp(-x)); } else { const e = Math.exp(x); r = e / (1 + e); }',
   relu: 'r = x > 0 ? x : 0;',
   softplus: 'if (x > 0) { r = x + Math.log(1 + Math.exp(-x)); } else { r = Math.log(1 + Math.exp(x)); }',
