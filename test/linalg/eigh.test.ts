@@ -69,6 +69,21 @@ describe('linalg.eighTridiagonal', () => {
     expect(r.recon).to.equal(0);
   });
 
+  it('fixes eigenvector signs deterministically, even where entries tie in magnitude (Laplacian sine modes)', () => {
+    const n = 12;
+    const base = eighTridiagonal(tt.full([n], 2), tt.full([n - 1], -1)).vectors._data;
+    // A 1e-13 perturbation changes the vectors by ~1e-12 (gaps ≳ 0.05) but must not flip any sign.
+    const d = tt.add(tt.full([n], 2), tt.mul(tt.tensor(normals(3, n)), 1e-13));
+    const pert = eighTridiagonal(d, tt.full([n - 1], -1)).vectors._data;
+    expect(maxAbsDiff(base, pert)).to.be.below(1e-10);
+    for (let j = 0; j < n; j++) {
+      let big = 0, first = 0;
+      for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(base[i * n + j]));
+      for (let i = n - 1; i >= 0; i--) if (Math.abs(base[i * n + j]) >= big * (1 - 1e-8)) first = base[i * n + j];
+      expect(first).to.be.above(0);
+    }
+  });
+
   it('computes float32 inputs in float64 and returns float32', () => {
     const { values, vectors } = eighTridiagonal(tt.full([5], 2, { dtype: 'float32' }), tt.full([4], -1, { dtype: 'float32' }));
     expect(values.dtype).to.equal('float32');

@@ -33,8 +33,8 @@ function bandSelector(n: number, shift: number, x: Tensor): Tensor {
 /**
  * Eigendecomposition of the symmetric tridiagonal matrix T with diagonal `diag` (shape [n]) and off-diagonal `offdiag`
  * (shape [n − 1], T[k, k+1] = T[k+1, k] = offdiag[k]), by implicit QL with Wilkinson-type shifts in float64.
- * Returns ascending eigenvalues and eigenvectors as columns (sign fixed so each column's largest-magnitude entry is
- * positive). Float32 inputs are computed in float64 and the results rounded to float32.
+ * Returns ascending eigenvalues and eigenvectors as columns (sign fixed so each column's largest-magnitude entry — the
+ * first within 1e-8 of it — is positive). Float32 inputs are computed in float64 and the results rounded to float32.
  * Differentiable in both arguments to any order (see `eigh` for the behaviour at repeated eigenvalues).
  */
 export function eighTridiagonal(diag: Tensor, offdiag: Tensor): EighResult {

@@ -11,7 +11,7 @@ import type { EighResult } from './eigh-tridiagonal.js';
 
 /**
  * Eigendecomposition A = V diag(λ) Vᵀ of a symmetric matrix A (shape [n, n]); returns ascending `values` and orthonormal
- * eigenvectors as the columns of `vectors` (sign fixed so each column's largest-magnitude entry is positive).
+ * eigenvectors as the columns of `vectors` (sign fixed so each column's largest-magnitude entry — the first within 1e-8 of it — is positive).
  *
  * A must be symmetric to a relative tolerance of 1e-8 (else TracetapeError); the computation uses ½(A + Aᵀ), so the
  * gradient is the symmetric matrix sym(V (diag(λ̄) + F ∘ (Vᵀ V̄)) Vᵀ), F_ij = 1/(λ_j − λ_i). Float32 inputs are computed in

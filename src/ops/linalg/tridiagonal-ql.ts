@@ -70,7 +70,7 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, zt: Float64Array
 
 /**
  * Sort eigenvalues ascending, permute the eigenvector rows of `zt` to match, and fix each eigenvector's sign so that its
- * entry of largest magnitude (the first one on ties) is positive. Writes the values to `values` and the eigenvectors as
+ * entry of largest magnitude (the first one within a relative 1e-8 of it) is positive. Writes the values to `values` and the eigenvectors as
  * COLUMNS of the row-major n×n `vectors`.
  */
 export function sortAndNormalise(d: Float64Array, zt: Float64Array, n: number, values: Float64Array, vectors: Float64Array): void {
@@ -80,10 +80,14 @@ export function sortAndNormalise(d: Float64Array, zt: Float64Array, n: number, v
   for (let j = 0; j < n; j++) {
     const src = order[j] * n;
     values[j] = d[order[j]];
-    let big = 0, sign = 1;
+    let big = 0;
+    for (let k = 0; k < n; k++) big = Math.max(big, Math.abs(zt[src + k]));
+    // The first entry within a relative 1e-8 of the largest magnitude decides the sign, so entries that tie in exact
+    // arithmetic (symmetric structures such as the Laplacian's sine modes) give the same choice whatever the roundoff.
+    let sign = 1;
     for (let k = 0; k < n; k++) {
       const v = zt[src + k];
-      if (Math.abs(v) > big) { big = Math.abs(v); sign = v < 0 ? -1 : 1; }
+      if (Math.abs(v) >= big * (1 - 1e-8)) { sign = v < 0 ? -1 : 1; break; }
     }
     for (let k = 0; k < n; k++) vectors[k * n + j] = sign * zt[src + k];
   }
