@@ -95,12 +95,13 @@ export class MatvecVjp<P> {
   }
 
   /** The accumulated parameter gradient as a pytree shaped like params (zeros for untracked leaves), or null when none is tracked. */
-  result(): P | null {
+  result(scale = 1): P | null {
     if (!this.needsParams) return null;
     const out = this.leaves.map((l) => new Tensor(allocate(l.dtype, l.size), l.shape));
     this.trackedIdx.forEach((li, k) => {
       const d = allocate(this.leaves[li].dtype, this.leaves[li].size);
-      d.set(this.acc[k]);
+      const a = this.acc[k];
+      for (let i = 0; i < a.length; i++) d[i] = scale * a[i];
       out[li] = fromData(d, this.leaves[li].shape);
     });
     void this.dtype;
