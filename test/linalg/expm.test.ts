@@ -92,6 +92,20 @@ describe('linalg.expm', () => {
     expect(maxAbsDiff(g._data, tt.transpose(expm(A))._data)).to.be.below(1e-12 * 20);
   });
 
+  it('the VJP is linear in the cotangent, including tiny and huge cotangents (they are renormalised internally)', () => {
+    const A = scaled(randomMatrix(31, 4), 3);
+    const W = tt.tensor(normals(32, 16), { shape: [4, 4] });
+    const [, pullback] = tt.vjp(expm, A);
+    const g = (pullback(W) as tt.Tensor[])[0]._data;
+    for (const c of [1e-200, 1e200]) {
+      const gc = (pullback(tt.mul(W, c)) as tt.Tensor[])[0]._data;
+      // 1e-13 relative: the same computation up to the renormalisation's rounding.
+      expect(maxAbsDiff(Array.from(gc, (v) => v / c), g) / Math.max(...Array.from(g, Math.abs))).to.be.below(1e-13);
+    }
+    const zero = (pullback(tt.zeros([4, 4])) as tt.Tensor[])[0]._data;
+    expect(Array.from(zero).every((v) => v === 0)).to.equal(true);
+  });
+
   it('computes float32 in float64 and rejects bad input with TracetapeError', () => {
     const E = expm(tt.tensor([[0, -1], [1, 0]], { dtype: 'float32' }));
     expect(E.dtype).to.equal('float32');

@@ -22,7 +22,8 @@ export function expm(A: Tensor): Tensor {
     // L(Aᵀ, ·) is linear: scale Ḡ to ‖A‖₁ so it does not inflate the block's norm (and the number of squarings).
     const gNorm = norm1(g!._data, n);
     if (gNorm === 0) return [zeros([n, n], { dtype: g!.dtype })];
-    const c = (norm1(A._data, n) || 1) / gNorm;
+    const ratio = (norm1(A._data, n) || 1) / gNorm;
+    const c = Number.isFinite(ratio) ? ratio : 1;
     const At = transpose(A);
     const block = add(add(placeBlock(At, 2 * n, 0, 0), placeBlock(mul(g!, c), 2 * n, 0, n)), placeBlock(At, 2 * n, n, n));
     return [mul(takeBlock(expm(block), n, n, 0, n), 1 / c)];
