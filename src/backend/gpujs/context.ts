@@ -34,7 +34,9 @@ export class GpujsContext {
   readonly mode: string;
   /** Human-readable account of the choice. */
   readonly report: string;
-  private readonly cache = new Map<string, CompiledKernel>();
+  private readonly cache = new Map<string, IKernelRunShortcut>();
+  /** Cache keys in compilation order (for diagnostics). */
+  readonly keys: string[] = [];
   /** Number of kernels compiled so far (tests check that repeated calls do not recompile). */
   compiled = 0;
 
@@ -57,22 +59,30 @@ export class GpujsContext {
     this.report = `gpu.js ${forced ? `mode forced by TRACETAPE_GPUJS_MODE=${forced}` : 'best synchronous mode'}; probed ${probed}; ${webgpu}`;
   }
 
-  /** The kernel cached under `key`, compiled on first use from `source` with fixed output size, constants and loop bound. */
+  /**
+   * The kernel cached under `key`, compiled on first use from `source` with fixed output size, constants and loop bound.
+   * gpu.js fixes argument sizes at compile time, so the cache key also includes the lengths of the array arguments.
+   */
   kernel(key: string, source: string, output: number[], constants: Record<string, number>, loopMax: number): CompiledKernel {
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const k: IKernelRunShortcut = this.gpu.createKernel(source)
-      .setOutput(output)
-      .setConstants(constants)
-      .setImmutable(true)
-      .setPipeline(false)
-      .setPrecision('single')
-      .setTactic('precision')
-      .setLoopMaxIterations(Math.max(1, Math.ceil(loopMax)));
-    const run: CompiledKernel = (...args) => flatten(k(...(args as unknown as number[])) as unknown, output);
-    this.cache.set(key, run);
-    this.compiled++;
-    return run;
+    return (...args) => {
+      let sig = key;
+      for (const a of args) sig += typeof a === 'number' ? ':n' : `:${a.length}`;
+      let k = this.cache.get(sig);
+      if (k === undefined) {
+        k = this.gpu.createKernel(source)
+          .setOutput(output)
+          .setConstants(constants)
+          .setImmutable(true)
+          .setPipeline(false)
+          .setPrecision('single')
+          .setTactic('precision')
+          .setLoopMaxIterations(Math.max(1, Math.ceil(loopMax)));
+        this.cache.set(sig, k);
+        this.compiled++;
+        this.keys.push(sig);
+      }
+      return flatten(k(...(args as unknown as number[])) as unknown, output);
+    };
   }
 }
 
