@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../tensor/index.js';
 import type { PyTree } from '../tape/index.js';
-import { mul, sum } from '../ops/index.js';
+import { dot, mul, sum } from '../ops/index.js';
 import { TracetapeError, describe, fmtShape } from '../util/errors.js';
 
 /** A matrix-free linear operator: `matvec(v, params)` = A(params) v, with v shaped like one probe. */
@@ -26,9 +26,14 @@ export function applyMatvec<P>(fn: string, matvec: Matvec<P>, v: Tensor, params:
   return av;
 }
 
+/** Inner product of two tensors of the same shape; 1-D uses `dot`, which allocates no n-sized temporary in forward. */
+function inner(a: Tensor, b: Tensor): Tensor {
+  return a.shape.length === 1 ? dot(a, b) : sum(mul(a, b));
+}
+
 /** Hutchinson's integrand vᵀ A v (a scalar Tensor): its mean estimates tr(A). */
 export function trace<P = PyTree>(): Integrand<P, Tensor> {
-  return (matvec, v, params) => sum(mul(v, applyMatvec('stochtrace.trace', matvec, v, params)));
+  return (matvec, v, params) => inner(v, applyMatvec('stochtrace.trace', matvec, v, params));
 }
 
 /** The integrand v ⊙ A v (shaped like v): its mean estimates diag(A) (Bekas et al. 2007 with unit-norm-entry probes). */
@@ -48,6 +53,6 @@ export function traceAndDiagonal<P = PyTree>(): Integrand<P, { trace: Tensor; di
 export function frobeniusSquared<P = PyTree>(): Integrand<P, Tensor> {
   return (matvec, v, params) => {
     const av = applyMatvec('stochtrace.frobeniusSquared', matvec, v, params);
-    return sum(mul(av, av));
+    return inner(av, av);
   };
 }
