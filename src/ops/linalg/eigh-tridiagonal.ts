@@ -1,12 +1,13 @@
 /** eighTridiagonal: eigendecomposition of a symmetric tridiagonal matrix given by its diagonal and off-diagonal. */
-import { Tensor, allocate, promote, zeros } from '../../tensor/index.js';
+import { Tensor, promote, zeros } from '../../tensor/index.js';
 import { record } from '../../tape/index.js';
 import { TracetapeError, check, describe, fmtShape } from '../../util/index.js';
-import { add, matmul, mul, sum, transpose } from '../index.js';
+import { add, transpose } from '../index.js';
 import { checkFinite, powerOfTwoScale, wrap } from './validate.js';
 import { tridiagonalQL, sortAndNormalise, QL_MAX_SWEEPS } from './tridiagonal-ql.js';
 import { eigenAdjoint } from './eigen-adjoint.js';
 import { diagPart } from './helpers.js';
+import { takeBlock } from './blocks.js';
 
 /** Eigenvalues (ascending) and eigenvectors (as columns, orthonormal) of a symmetric matrix. */
 export interface EighResult {
@@ -21,13 +22,6 @@ function checkVector(fn: string, name: string, x: unknown): Tensor {
   check(x.shape.length === 1, fn, () => `${name} must be a 1-D tensor, received ${name}.shape ${fmtShape(x.shape)}`);
   checkFinite(fn, name, x);
   return x;
-}
-
-/** Constant selector rows: out[k, k + shift] = 1 for k < n − 1 (shape [n − 1, n]). */
-function bandSelector(n: number, shift: number, x: Tensor): Tensor {
-  const s = allocate(x.dtype, (n - 1) * n);
-  for (let k = 0; k < n - 1; k++) s[k * n + k + shift] = 1;
-  return new Tensor(s, [n - 1, n]);
 }
 
 /**
@@ -65,7 +59,7 @@ export function eighTridiagonal(diag: Tensor, offdiag: Tensor): EighResult {
     let gOff: Tensor | null = null;
     if (offdiag._tracked) {
       gOff = n === 1 ? zeros([0], { dtype: offdiag.dtype })
-        : sum(mul(matmul(bandSelector(n, 0, gT), add(gT, transpose(gT))), bandSelector(n, 1, gT)), 1);
+        : diagPart(takeBlock(add(gT, transpose(gT)), n - 1, n - 1, 0, 1)); // (Ḡ + Ḡᵀ)[k, k+1]
     }
     return [gDiag, gOff];
   });
