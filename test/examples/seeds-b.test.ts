@@ -10,6 +10,9 @@ import { ggnDiagonal, ggnVp, hessianDiagonal, linearize, mlpLoss, type MlpData, 
 import { probeBlock } from '../../examples/hessian-trace/hutchinson.js';
 import { run as runPdeArnoldi } from '../../examples/pde-arnoldi.js';
 import { initialStates, trueCoefficient } from '../../examples/pde-arnoldi/fields.js';
+import { run as runProbedGradients } from '../../examples/probed-gradients.js';
+import { xconv2d } from '../../examples/probed-gradients/xconv.js';
+import { dataRangeProbes, defaultSetup, misfitAndGradient, relErr, simulate, velocityModel } from '../../examples/probed-gradients/wave1d.js';
 
 /** Max |a − b| over two flat arrays. */
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -115,5 +118,62 @@ describe('examples: pde-arnoldi (seed 04)', () => {
     expect(r.fieldErrors[r.fieldErrors.length - 1]).to.be.below(r.fieldErrors[0]);
     // Per gradient: depth forward matvecs plus depth matvec VJPs per observation.
     expect(r.matvecsPerGradient).to.equal(2 * 2 * 14);
+  });
+});
+
+describe('examples: probed-gradients (seed 05)', () => {
+  it('xconv2d: forward and input gradient equal conv2d; the probed weight gradient is unbiased', () => {
+    const [kx, kw, kt] = tt.random.split(tt.random.key(11), 3);
+    const x = tt.random.normal(kx, [2, 2, 6, 6]), w = tt.random.normal(kw, [3, 2, 3, 3]), target = tt.random.normal(kt, [2, 3, 3, 3]);
+    const opts = { padding: 1, stride: 2 };
+    const xc = xconv2d({ probes: 4, ...opts });
+    const lossExact = (xx: tt.Tensor, ww: tt.Tensor): tt.Tensor => tt.sum(tt.square(tt.sub(tt.nn.conv2d(xx, ww, opts), target)));
+    const lossProbed = (key: tt.random.PRNGKey) => (xx: tt.Tensor, ww: tt.Tensor): tt.Tensor => tt.sum(tt.square(tt.sub(xc(xx, ww, key), target)));
+    expect(maxAbsDiff(xc(x, w, tt.random.key(1)).data(), tt.nn.conv2d(x, w, opts).data())).to.equal(0);
+    const [gx, gw] = tt.grad(lossExact, { argnums: [0, 1] })(x, w) as tt.Tensor[];
+    const [px] = tt.grad(lossProbed(tt.random.key(2)), { argnums: [0, 1] })(x, w) as tt.Tensor[];
+    expect(maxAbsDiff(px.data(), gx.data())).to.be.below(1e-12);
+    // Mean of 400 independent probed gradients (r = 4): its error shrinks like 1/√400 relative to one draw's error;
+    // demanding < 0.25 × the single-draw error leaves a 5× margin over the expected 0.05 (fixed seeds).
+    const draws = 400;
+    const acc = new Float64Array(gw.size);
+    let single = 0;
+    for (let d = 0; d < draws; d++) {
+      const g = (tt.grad(lossProbed(tt.random.key(1000 + d)), { argnums: 1 })(x, w) as tt.Tensor).data();
+      single += relErr(g, gw.data()) / draws;
+      for (let i = 0; i < acc.length; i++) acc[i] += g[i] / draws;
+    }
+    expect(relErr(acc, gw.data())).to.be.below(0.25 * single);
+  });
+
+  it('FWI: data-range probes with r = n_t (a full orthonormal basis) reproduce the exact adjoint gradient', () => {
+    const setup = defaultSetup(31, 60);
+    const observed = simulate(setup, velocityModel(setup, 1.5, [[0.5, 0.1, 0.5]]));
+    const s0 = velocityModel(setup, 1.5, []);
+    const exact = misfitAndGradient(setup, s0, observed);
+    const Q = dataRangeProbes(tt.random.key(5), observed, setup.nt, setup.receivers.length, setup.nt);
+    // Σ_j q_j q_jᵀ = I up to rounding, so the probed imaging condition is the exact one.
+    expect(relErr(misfitAndGradient(setup, s0, observed, Q, setup.nt).grad, exact.grad)).to.be.below(1e-10);
+  });
+
+  it('run(): probed-gradient errors fall with r, the adjoint matches the tape, randomized SVD matches the spectrum', async () => {
+    const r = await runProbedGradients({
+      maxProbes: 32, reps: 3, errorBatch: 8, trainSteps: 4, trainBatch: 10, testSize: 20, trainProbes: 4,
+      grid: 41, steps: 150, fwiIters: 3, fwiProbes: 4, svdRank: 4, quiet: true, outDir: null,
+    });
+    const first = (e: { meanRelErr: number }[]): number => e[0].meanRelErr;
+    const last = (e: { meanRelErr: number }[]): number => e[e.length - 1].meanRelErr;
+    // r = 2 → 32 is 16× more probes: 1/√r predicts a 4× smaller error; we require at least 2× (3 draws each, fixed seed).
+    expect(last(r.xconv.errors.conv1)).to.be.below(0.5 * first(r.xconv.errors.conv1));
+    expect(last(r.xconv.errors.conv2)).to.be.below(0.5 * first(r.xconv.errors.conv2));
+    expect(last(r.fwi.errors)).to.be.below(0.5 * first(r.fwi.errors));
+    expect(r.xconv.slopes.conv2).to.be.within(-0.8, -0.25);
+    expect(r.fwi.adjointVsTape).to.be.below(1e-10);
+    expect(r.xconv.training).to.have.length(2);
+    expect(r.fwi.inversion).to.have.length(3);
+    // Randomized SVD (one power iteration, oversampling 10) of a wavefield matrix: top singular values to 1e-3,
+    // approximation error within 1% of the Eckart–Young optimum.
+    expect(r.rsvd.maxRelSingularValueErr).to.be.below(1e-3);
+    expect(r.rsvd.approxErr).to.be.below(1.01 * r.rsvd.optimalErr);
   });
 });
