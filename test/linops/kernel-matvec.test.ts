@@ -103,14 +103,16 @@ describe('ops.kernelMatvec', () => {
     tt.testing.checkGrads(((Y: tt.Tensor) => tt.sum(tt.mul(w, tt.ops.kernelMatvec(v, { X, Y, lengthscale: 0.8, kernel: 'matern52' })))) as (...a: never[]) => tt.Tensor, [Y], { rtol: 1e-6 });
   });
 
-  it('access(): diag() and column(i) equal the dense matrix', () => {
+  it('access(): diag() and column(i) equal the dense noise-free matrix, shift is the noise', () => {
     const r = rng(7);
     const n = 11, d = 3;
     const X = randn(r, [n, d]);
     const params = { X, lengthscale: tt.tensor([0.6, 1, 1.4]), variance: 0.9, noise: 0.05, kernel: 'matern32' as const };
     const acc = tt.ops.kernelMatvec.access(params);
-    const K = denseK('matern32', X._data as Float64Array, X._data as Float64Array, n, n, d, [0.6, 1, 1.4], 0.9, 0.05);
+    // access describes the noise-free s·K and reports the noise as the shift.
+    const K = denseK('matern32', X._data as Float64Array, X._data as Float64Array, n, n, d, [0.6, 1, 1.4], 0.9, 0);
     expect(acc.size).to.equal(n);
+    expect(acc.shift).to.equal(0.05);
     const dg = acc.diag();
     for (let i = 0; i < n; i++) expect(dg[i]).to.be.closeTo(K[i * n + i], 1e-14);
     for (const i of [0, 4, 10]) {

@@ -134,6 +134,7 @@ function csrAccess(params: CsrParams): MatrixAccess {
   const vals = values._data;
   return {
     size: cols,
+    shift: 0,
     diag(): Float64Array {
       check(rows === cols, fn, () => `diag() needs a square matrix, received [${rows},${cols}]`);
       const out = new Float64Array(rows);

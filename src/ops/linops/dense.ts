@@ -28,6 +28,7 @@ function denseAccess(params: DenseParams): MatrixAccess {
   const a = A._data;
   return {
     size: n,
+    shift: 0,
     diag(): Float64Array {
       check(m === n, fn, () => `diag() needs a square matrix, received [${m},${n}]`);
       const out = new Float64Array(n);

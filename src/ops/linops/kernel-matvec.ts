@@ -71,7 +71,7 @@ function kernelMatvecImpl(v: Tensor, params: KernelParams): Tensor {
   return restore(out);
 }
 
-/** Entry access: K_ii = s + σ² (k(0) = 1), columns evaluated directly in float64. */
+/** Entry access to s·K (noise-free: k(0) = 1 so the diagonal is s), columns evaluated directly in float64; shift = σ². */
 function kernelAccess(params: KernelParams): MatrixAccess {
   const fn = 'kernelMatvec.access';
   const r = resolve(fn, params);
@@ -83,9 +83,10 @@ function kernelAccess(params: KernelParams): MatrixAccess {
   for (let k = 0; k < d; k++) inv[k] = 1 / (ls.length === 1 ? ls[0] : ls[k]);
   return {
     size: n,
+    shift: noise,
     diag(): Float64Array {
       check(r.Y === null, fn, 'diag() needs a square operator (no params.Y)');
-      return new Float64Array(n).fill(s + noise);
+      return new Float64Array(n).fill(s);
     },
     column(i: number): Float64Array {
       check(Number.isInteger(i) && i >= 0 && i < m, fn, () => `column index must be an integer in [0, ${m}), received ${describe(i)}`);
@@ -95,7 +96,6 @@ function kernelAccess(params: KernelParams): MatrixAccess {
         for (let k = 0; k < d; k++) { const t = (X[a * d + k] - Y[i * d + k]) * inv[k]; r2 += t * t; }
         col[a] = s * profile(family, 0, r2);
       }
-      if (r.Y === null) col[i] += noise;
       return col;
     },
   };

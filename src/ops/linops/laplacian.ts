@@ -89,6 +89,7 @@ export function laplacian2d(nx: number, ny: number, options: LaplacianOptions = 
     };
     return {
       size: N,
+      shift: 0,
       diag(): Float64Array {
         const ones = new Float64Array(N);
         const out = new Float64Array(N);
