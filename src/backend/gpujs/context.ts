@@ -7,6 +7,9 @@ import { GPU, type IKernelRunShortcut } from 'gpu.js';
 /** A compiled kernel called with flat typed arrays and numbers. */
 export type CompiledKernel = (...args: (ArrayLike<number> | number)[]) => Float32Array;
 
+/** At most this many compiled kernels are kept (each holds buffers sized for its arguments); older ones are destroyed. */
+const MAX_CACHED = 96;
+
 /** gpu.js modes in order of preference for the synchronous tape (WebGPU is asynchronous-only, see `modeReport`). */
 const PREFERENCE = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'] as const;
 type SyncMode = (typeof PREFERENCE)[number];
@@ -79,6 +82,12 @@ export class GpujsContext {
           .setLoopMaxIterations(Math.max(1, Math.ceil(loopMax)));
         this.cache.set(sig, k);
         this.compiled++;
+        if (this.cache.size > MAX_CACHED) {
+          // Least recently compiled first (Map keeps insertion order); each kernel owns its argument buffers.
+          const [oldKey, oldKernel] = this.cache.entries().next().value as [string, IKernelRunShortcut];
+          this.cache.delete(oldKey);
+          oldKernel.destroy();
+        }
         this.keys.push(sig);
       }
       return flatten(k(...(args as unknown as number[])) as unknown, output);
