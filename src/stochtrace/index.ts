@@ -4,3 +4,4 @@ export { trace, diagonal, traceAndDiagonal, frobeniusSquared, type Integrand, ty
 export { estimator, meanAndSem, type Estimator, type EstimatorOptions, type EstimatorProgress, type MeanAndSem } from './estimator.js';
 export { hutchpp, type HutchppOptions } from './hutchpp.js';
 export { xtrace, xdiag, type EstimateWithError } from './xtrace.js';
+export { bekasDiagonal } from './bekas.js';

@@ -138,3 +138,39 @@ describe('stochtrace: Hutch++, XTrace, XDiag', function () {
     expect(() => st.xdiag(st.rademacher(5, { num: 2 }))((v) => tt.div(v, 0), tt.random.key(0))).to.throw(/stochtrace.xdiag: matvec returned a non-finite value/);
   });
 });
+
+describe('stochtrace: bekasDiagonal', () => {
+  const n = 25;
+  const { A } = spectral(n, (i) => 2 + Math.cos(i), 10);
+  const mv = (v: T): T => tt.matmul(A, v);
+  const key = tt.random.key(4);
+
+  it('equals the plain diagonal() estimator for Rademacher probes and the explicit ratio formula for Gaussian probes', () => {
+    const r = st.bekasDiagonal(st.rademacher(n, { num: 16 }), { chunkSize: 5 })(mv, key);
+    const plain = st.estimator(st.diagonal(), st.rademacher(n, { num: 16 }))(mv, key) as T;
+    r._data.forEach((x, i) => expect(Math.abs(x - plain._data[i])).to.be.below(1e-12));
+    const V = st.normal(n, { num: 16 })(key)._data;
+    const a = A._data;
+    const g = st.bekasDiagonal(st.normal(n, { num: 16 }), { chunkSize: 3 })(mv, key);
+    for (let i = 0; i < n; i++) {
+      let num = 0, den = 0;
+      for (let k = 0; k < 16; k++) {
+        let av = 0;
+        for (let j = 0; j < n; j++) av += a[i * n + j] * V[k * n + j];
+        num += V[k * n + i] * av;
+        den += V[k * n + i] ** 2;
+      }
+      expect(Math.abs(g._data[i] - num / den)).to.be.below(1e-12 * Math.abs(num / den) + 1e-14);
+    }
+  });
+
+  it('converges to diag(A) and is differentiable', () => {
+    const g = st.bekasDiagonal(st.normal(n, { num: 4000 }), { chunkSize: 500 })(mv, key);
+    const d = tt.diagonal(A)._data;
+    // Error per entry ~ sqrt(Σ_{j≠i} a_ij² / 4000) ≲ 0.05 here; 0.2 is a > 4 sd bound for all 25 entries.
+    g._data.forEach((x, i) => expect(Math.abs(x - d[i])).to.be.below(0.2));
+    const p0 = tt.tensor(0.3);
+    // Central differences in float64; rtol 1e-6.
+    tt.testing.checkGrads((s: T) => tt.sum(tt.sin(st.bekasDiagonal(st.normal(n, { num: 6 }), { chunkSize: 4 })((v, p) => tt.mul(mv(v), tt.exp(p as T)), key, s))), [p0], { rtol: 1e-6 });
+  });
+});
