@@ -1,0 +1,29 @@
+/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv), with TypeScript fallback. */
+import { wasmRuntime } from './matmul.js';
+import type { ResidentStats } from './resident.js';
+
+export { wasmMatmul, wasmThresholds } from './matmul.js';
+export { simdSupported, wasmStatus } from './module.js';
+export type { ResidentStats } from './resident.js';
+
+/** Whether the wasm kernels are loaded and used (false without WebAssembly SIMD or with TRACETAPE_WASM=0). */
+export function wasmAvailable(): boolean {
+  return wasmRuntime() !== null;
+}
+
+/** Set the byte limit of the cache of matrices kept resident in wasm memory across calls (default 256 MiB; 0 disables). */
+export function setResidentCacheLimit(bytes: number): void {
+  wasmRuntime()?.resident.setLimit(bytes);
+}
+
+/** Free every resident matrix copy (the wasm memory keeps its size; WebAssembly memories never shrink). */
+export function clearResidentCache(): void {
+  wasmRuntime()?.resident.clear();
+}
+
+/** Statistics of the resident cache and of the wasm memory, or null without the kernels. */
+export function residentStats(): (ResidentStats & { memoryBytes: number; allocatedBytes: number }) | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
+  return { ...rt.resident.stats(), memoryBytes: rt.heap.capacityBytes(), allocatedBytes: rt.heap.usedBytes() };
+}

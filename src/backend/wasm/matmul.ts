@@ -1,0 +1,93 @@
+/**
+ * Batched matmul and matvec on the WebAssembly SIMD kernels: stages the operands in wasm memory (resident copies of
+ * repeatedly used matrices stay there), runs gemm/gemv per batch and copies the product out.
+ */
+import type { TypedArray } from '../../tensor/dtype.js';
+import { wasmKernels, type KernelExports } from './module.js';
+import { WasmHeap } from './heap.js';
+import { ResidentArrays, type Staged } from './resident.js';
+
+/**
+ * Size thresholds (multiply-adds per call, m·k·n summed over batches) below which the TypeScript loops run: below them
+ * the copies in and out and the call overhead cost more than the SIMD kernels save. Mutable for tuning and tests.
+ */
+export const wasmThresholds = { matmul: 4096, matvec: 4096 };
+
+interface Runtime {
+  k: KernelExports;
+  heap: WasmHeap;
+  resident: ResidentArrays;
+  work: number;
+  workBytes: number;
+}
+
+let runtime: Runtime | null | undefined;
+
+/** The kernels plus their allocator and cache, created on first use; null without WebAssembly SIMD. */
+export function wasmRuntime(): Runtime | null {
+  if (runtime !== undefined && runtime !== null) return runtime;
+  const k = wasmKernels();
+  if (!k) return null; // stays undefined so an asynchronous compilation can still take over later
+  const heap = new WasmHeap(k.memory);
+  runtime = { k, heap, resident: new ResidentArrays(heap, k.memory), work: -1, workBytes: 0 };
+  return runtime;
+}
+
+/** Make sure the packing work buffer holds `bytes`; false when memory cannot grow. */
+function ensureWork(rt: Runtime, bytes: number): boolean {
+  if (rt.workBytes >= bytes) return true;
+  if (rt.work >= 0) rt.heap.free(rt.work);
+  rt.work = rt.heap.alloc(bytes);
+  rt.workBytes = rt.work >= 0 ? bytes : 0;
+  return rt.work >= 0;
+}
+
+/** Bytes of the packing buffers a gemm with n columns needs (packed A block, then packed B block). */
+function workBytesFor(k: KernelExports, f64: boolean, n: number): number {
+  const mc = (f64 ? k.F64_MC : k.F32_MC).value as number;
+  const kc = (f64 ? k.F64_KC : k.F32_KC).value as number;
+  const nc = (f64 ? k.F64_NC : k.F32_NC).value as number;
+  const es = f64 ? 8 : 4;
+  return mc * kc * es + kc * nc * es;
+}
+
+/**
+ * out[t] (m×n) = a[aOffsets[t]…] (m×k) · b[bOffsets[t]…] (k×n) on the wasm kernels. Returns false (having written
+ * nothing) when the call should run on the TypeScript loops instead: no WebAssembly SIMD, mixed dtypes, a size
+ * under `wasmThresholds`, or wasm memory exhausted.
+ */
+export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: number, k: number, n: number, aOffsets: Int32Array, bOffsets: Int32Array): boolean {
+  const batches = aOffsets.length;
+  const work = m * k * n * batches;
+  if (work < (n === 1 ? wasmThresholds.matvec : wasmThresholds.matmul) || m === 0 || k === 0 || n === 0) return false;
+  const f64 = a instanceof Float64Array;
+  if (f64 ? !(b instanceof Float64Array && out instanceof Float64Array) : !(b instanceof Float32Array && out instanceof Float32Array)) return false;
+  const rt = wasmRuntime();
+  if (!rt) return false;
+  const es = f64 ? 8 : 4;
+  if (n > 1 && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
+  const sa = rt.resident.stage(a);
+  if (!sa) return false;
+  const sb = rt.resident.stage(b);
+  if (!sb) { rt.resident.release(sa); return false; }
+  const outPtr = rt.heap.alloc(out.byteLength);
+  if (outPtr < 0) { release(rt, sa, sb); return false; }
+  const { k: K } = rt;
+  for (let t = 0; t < batches; t++) {
+    const pa = sa.ptr + aOffsets[t] * es, pb = sb.ptr + bOffsets[t] * es, pc = outPtr + t * m * n * es;
+    if (n === 1) {
+      if (f64) K.gemv_f64(pa, pb, pc, m, k); else K.gemv_f32(pa, pb, pc, m, k);
+    } else if (f64) K.gemm_f64(pa, pb, pc, m, k, n, rt.work);
+    else K.gemm_f32(pa, pb, pc, m, k, n, rt.work);
+  }
+  const mem = K.memory.buffer;
+  if (f64) out.set(new Float64Array(mem, outPtr, out.length)); else out.set(new Float32Array(mem, outPtr, out.length));
+  rt.heap.free(outPtr);
+  release(rt, sa, sb);
+  return true;
+}
+
+function release(rt: Runtime, sa: Staged, sb: Staged): void {
+  rt.resident.release(sa);
+  rt.resident.release(sb);
+}

@@ -1,0 +1,83 @@
+/** Loads the embedded WebAssembly SIMD kernels module once: feature check, synchronous instantiation, typed exports. */
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/** The exports of kernels.wat (pointers are byte addresses in `memory`). */
+export interface KernelExports {
+  /** The module's linear memory (grown by the host allocator). */
+  memory: WebAssembly.Memory;
+  /** C (m×n) = A (m×k) · B (k×n), float64, using `work` for the packed panels. */
+  gemm_f64(A: number, B: number, C: number, m: number, k: number, n: number, work: number): void;
+  /** y (m) = A (m×k) · x (k), float64. */
+  gemv_f64(A: number, x: number, y: number, m: number, k: number): void;
+  /** C (m×n) = A (m×k) · B (k×n), float32 (f32 accumulation), using `work` for the packed panels. */
+  gemm_f32(A: number, B: number, C: number, m: number, k: number, n: number, work: number): void;
+  /** y (m) = A (m×k) · x (k), float32 (f32 accumulation). */
+  gemv_f32(A: number, x: number, y: number, m: number, k: number): void;
+  /** Blocking parameters of the float64 gemm (rows of the packed A block, depth, columns of the packed B block). */
+  F64_MC: WebAssembly.Global; F64_KC: WebAssembly.Global; F64_NC: WebAssembly.Global;
+  /** Blocking parameters of the float32 gemm. */
+  F32_MC: WebAssembly.Global; F32_KC: WebAssembly.Global; F32_NC: WebAssembly.Global;
+}
+
+/** A module using one v128 instruction: validates only where WebAssembly SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11]);
+
+let state: { exports: KernelExports | null; reason: string } | null = null;
+let pending: Promise<void> | null = null;
+
+/** Whether this engine has WebAssembly with the fixed-width SIMD proposal (checked by validating a tiny module). */
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+function instantiateFrom(module: WebAssembly.Module): void {
+  const instance = new WebAssembly.Instance(module, {});
+  state = { exports: instance.exports as unknown as KernelExports, reason: 'WebAssembly SIMD kernels loaded' };
+}
+
+/**
+ * The kernels' exports, or null where WebAssembly SIMD is unavailable (or disabled by TRACETAPE_WASM=0). Compiles
+ * synchronously on first use; where the engine refuses synchronous compilation (browser main threads limit it to small
+ * modules), compilation continues asynchronously and callers use their TypeScript fallback until it is ready.
+ */
+export function wasmKernels(): KernelExports | null {
+  if (state) return state.exports;
+  const env = typeof process === 'object' && process !== null && typeof process.env === 'object' ? process.env.TRACETAPE_WASM : undefined;
+  if (env === '0' || env === 'false') {
+    state = { exports: null, reason: 'disabled by TRACETAPE_WASM=0' };
+    return null;
+  }
+  if (!simdSupported()) {
+    state = { exports: null, reason: 'WebAssembly SIMD unavailable in this engine' };
+    return null;
+  }
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  try {
+    instantiateFrom(new WebAssembly.Module(bytes));
+  } catch (err) {
+    if (pending) return null;
+    pending = WebAssembly.compile(bytes).then(instantiateFrom, (e: unknown) => {
+      state = { exports: null, reason: `WebAssembly compilation failed: ${String(e)}` };
+    });
+    void err;
+    return null;
+  }
+  return state ? (state as { exports: KernelExports | null }).exports : null;
+}
+
+/** Why the kernels are or are not in use (for backendInfo-style reporting). */
+export function wasmStatus(): string {
+  wasmKernels();
+  return state ? state.reason : 'WebAssembly SIMD kernels compiling asynchronously';
+}
