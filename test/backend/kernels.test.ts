@@ -93,6 +93,11 @@ describe('backend: gpujs kernels agree with cpu within float32 tolerance', () =>
           cpuBackend.kernelProduct(family, order, x1, x2, v, o1, n, m, d, c);
           gpujsBackend.kernelProduct(family, order, x1, x2, v, o2, n, m, d, c);
           expect(relDiff(o2, o1), `${family} order ${order} c ${c}`).to.be.below(1e-5);
+          // Square case with one point array (the cpu loop then evaluates each pair once and uses it twice).
+          const vs = f64(r, n * c), s1 = new Float64Array(n * c), s2 = new Float64Array(n * c);
+          cpuBackend.kernelProduct(family, order, x1, x1, vs, s1, n, n, d, c);
+          gpujsBackend.kernelProduct(family, order, x1, x1, vs, s2, n, n, d, c);
+          expect(relDiff(s2, s1), `${family} order ${order} c ${c} symmetric`).to.be.below(1e-5);
         }
       }
     }

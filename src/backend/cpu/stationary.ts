@@ -27,6 +27,7 @@ export function profile(family: StationaryFamily, order: number, r2: number): nu
  * c columns; memory is O(1) beyond the inputs (the n×m matrix never exists).
  */
 export function kernelProduct(family: StationaryFamily, order: number, x1: TypedArray, x2: TypedArray, v: TypedArray, out: TypedArray, n: number, m: number, d: number, c: number): void {
+  if (x1 === x2 && n === m) { symmetricProduct(family, order, x1, v, out, n, d, c); return; }
   const rbf = family === 'rbf';
   const sign = (order & 1) === 1 ? -1 : 1;
   for (let i = 0; i < n; i++) {
@@ -63,6 +64,43 @@ export function kernelProduct(family: StationaryFamily, order: number, x1: Typed
       const w = profile(family, order, r2);
       const vj = j * c;
       for (let q = 0; q < c; q++) out[oi + q] += w * v[vj + q];
+    }
+  }
+}
+
+/**
+ * The square case x1 = x2: each unordered pair {i, j} is evaluated once and used for both out_i and out_j (half the
+ * kernel evaluations of the general loop); φ_p(0) contributes the diagonal.
+ */
+function symmetricProduct(family: StationaryFamily, order: number, x: TypedArray, v: TypedArray, out: TypedArray, n: number, d: number, c: number): void {
+  const w0 = profile(family, order, 0);
+  for (let i = 0; i < n * c; i++) out[i] = w0 * v[i];
+  const rbf = family === 'rbf';
+  const sign = (order & 1) === 1 ? -1 : 1;
+  for (let i = 0; i < n; i++) {
+    const xi = i * d;
+    if (c === 1) {
+      let acc = 0;
+      const vi = v[i];
+      for (let j = i + 1; j < n; j++) {
+        const xj = j * d;
+        let r2 = 0;
+        for (let k = 0; k < d; k++) { const t = x[xi + k] - x[xj + k]; r2 += t * t; }
+        const w = rbf ? sign * Math.exp(-0.5 * r2) : profile(family, order, r2);
+        acc += w * v[j];
+        out[j] += w * vi;
+      }
+      out[i] += acc;
+      continue;
+    }
+    const oi = i * c;
+    for (let j = i + 1; j < n; j++) {
+      const xj = j * d;
+      let r2 = 0;
+      for (let k = 0; k < d; k++) { const t = x[xi + k] - x[xj + k]; r2 += t * t; }
+      const w = profile(family, order, r2);
+      const oj = j * c;
+      for (let q = 0; q < c; q++) { out[oi + q] += w * v[oj + q]; out[oj + q] += w * v[oi + q]; }
     }
   }
 }
