@@ -207,7 +207,7 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Probe
   // Figures.
   const refLine = (scale: number): Series => ({ label: '∝ 1/√r', x: rs, y: rs.map((r) => scale / Math.sqrt(r)), dashed: true, color: '#000000', width: 1 });
   ctx.writeSvg('error-vs-probes', plot({
-    title: 'Probed gradients: relative error vs number of probes r', xLabel: 'probes r', yLabel: 'relative gradient error', xLog: true, yLog: true,
+    title: 'Probed gradients: relative error vs number of probes r', xLabel: 'probes r', yLabel: 'relative gradient error', xLog: true, yLog: true, legend: 'bottom-left',
     series: [
       { label: 'XConv conv1', x: rs, y: conv1.map((e) => e.meanRelErr), kind: 'both' },
       { label: 'XConv conv2', x: rs, y: conv2.map((e) => e.meanRelErr), kind: 'both' },

@@ -41,6 +41,7 @@ interface Primal {
   B: number; D: number; H: number; C: number;
   s: tt.Tensor; ds: tt.Tensor; d2s: tt.Tensor; // sigmoid(a) and its first two derivatives, [B, H]
   p: tt.Tensor; dz: tt.Tensor; dh: tt.Tensor; // softmax [B, C], ∂L/∂z [B, C], ∂L/∂h [B, H]
+  XT: tt.Tensor; sT: tt.Tensor; // Xᵀ [D, B] and hᵀ [H, B], transposed once per linearisation
 }
 
 function primal(params: MlpParams, data: MlpData): Primal {
@@ -54,7 +55,7 @@ function primal(params: MlpParams, data: MlpData): Primal {
   const p = tt.exp(tt.sub(z, tt.logsumexp(z, 1, true)));
   const dz = tt.div(tt.sub(p, data.Y), B);
   const dh = tt.matmul(dz, tt.transpose(W2));
-  return { B, D, H, C, s, ds, d2s, p, dz, dh };
+  return { B, D, H, C, s, ds, d2s, p, dz, dh, XT: tt.transpose(data.X), sT: tt.transpose(s) };
 }
 
 /** Tangent of the logits for every probe, in layout [B, V, ·]: returns ȧ = X V1 and ż. */
@@ -82,15 +83,15 @@ function applyOutputHessian(pr: Primal, zDot: tt.Tensor): tt.Tensor {
 function contractW2(pr: Primal, u: tt.Tensor): tt.Tensor {
   const { B, H, C } = pr;
   const V = u.shape[1];
-  const w = tt.matmul(tt.transpose(pr.s), tt.reshape(u, [B, V * C]));
+  const w = tt.matmul(pr.sT, tt.reshape(u, [B, V * C]));
   return tt.transpose(tt.reshape(w, [H, V, C]), [1, 0, 2]);
 }
 
 /** ΔW1_k = Xᵀ δ[:, k, :] for δ [B, V, H] → [V, D, H] (one GEMM Xᵀ · [B, V·H]). */
-function contractW1(data: MlpData, pr: Primal, delta: tt.Tensor): tt.Tensor {
+function contractW1(pr: Primal, delta: tt.Tensor): tt.Tensor {
   const { B, D, H } = pr;
   const V = delta.shape[1];
-  const w = tt.matmul(tt.transpose(data.X), tt.reshape(delta, [B, V * H]));
+  const w = tt.matmul(pr.XT, tt.reshape(delta, [B, V * H]));
   return tt.transpose(tt.reshape(w, [D, V, H]), [1, 0, 2]);
 }
 
@@ -152,7 +153,7 @@ function batchedHvp(params: MlpParams, data: MlpData, pr: Primal, probes: ProbeB
     const hDotT = tt.transpose(tt.reshape(g.hDot, [B, g.V * H]));
     const first = tt.reshape(tt.matmul(hDotT, pr.dz), [g.V, H, C]);
     const V2out = tt.add(first, contractW2(pr, g.dzDot));
-    const V1out = contractW1(data, pr, g.daDot);
+    const V1out = contractW1(pr, g.daDot);
     return { V1: V1out, V2: V2out };
   });
 }
@@ -178,7 +179,7 @@ function batchedGgnVp(params: MlpParams, data: MlpData, pr: Primal, probes: Prob
     const u = applyOutputHessian(pr, t.zDot);
     const V2out = contractW2(pr, u);
     const delta = tt.mul(tt.matmul(u, tt.transpose(params.W2)), tt.expandDims(pr.ds, 1));
-    return { V1: contractW1(data, pr, delta), V2: V2out };
+    return { V1: contractW1(pr, delta), V2: V2out };
   });
 }
 
