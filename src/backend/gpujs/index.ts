@@ -15,7 +15,7 @@ import { gpujsCsrProduct } from './sparse.js';
 import { gpujsStencil2d, gpujsStencil2dFlux } from './stencil.js';
 import { gpujsProbes } from './philox.js';
 
-const fits = (...sizes: number[]): boolean => sizes.every((s) => s < MAX_KERNEL_ELEMENTS);
+const fits = (...sizes: number[]): boolean => sizes.every((s) => s > 0 && s < MAX_KERNEL_ELEMENTS);
 
 /** The gpujs backend instance (the gpu.js context is created on first use). */
 export const gpujsBackend: Backend = {
@@ -54,7 +54,7 @@ export const gpujsBackend: Backend = {
     gpujsCsrProduct(indptr, indices, values, x, out, rows, c);
   },
   stencil2d(kf, v, out, nx, ny, c, ax, ay, dirichlet) {
-    if (nx * ny < gpujsThresholds.sparse || !fits(v.length)) return cpuBackend.stencil2d(kf, v, out, nx, ny, c, ax, ay, dirichlet);
+    if (nx * ny < gpujsThresholds.sparse || !fits(v.length) || nx * c >= 1 << 22) return cpuBackend.stencil2d(kf, v, out, nx, ny, c, ax, ay, dirichlet);
     gpujsStencil2d(kf, v, out, nx, ny, c, ax, ay, dirichlet);
   },
   stencil2dFlux(u, v, out, nx, ny, c, ax, ay, dirichlet) {
