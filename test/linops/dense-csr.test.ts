@@ -9,6 +9,8 @@ describe('ops.denseMatvec', () => {
     const A = randn(r, [6, 5]), v = randn(r, [5]), V = randn(r, [5, 3]);
     expect(relDiff(tt.ops.denseMatvec(v, A)._data, denseProduct(A._data as Float64Array, 6, 5, v._data, 1))).to.be.below(1e-15);
     expect(relDiff(tt.ops.denseMatvec(V, { A })._data, denseProduct(A._data as Float64Array, 6, 5, V._data, 3))).to.be.below(1e-15);
+    // The bound form denseMatvec(A) gives the same matvec.
+    expect(Array.from(tt.ops.denseMatvec(A)(v)._data)).to.deep.equal(Array.from(tt.ops.denseMatvec(v, A)._data));
     const u = randn(r, [6]);
     // f is cubic in (A, v) through the square: first- and second-order central differences are accurate to ~1e-9.
     const f = (A: tt.Tensor, v: tt.Tensor): tt.Tensor => tt.sum(tt.square(tt.mul(u, tt.ops.denseMatvec(v, A))));

@@ -15,10 +15,21 @@ function matrixOf(fn: string, params: DenseParams): Tensor {
 }
 
 /** A v (matmul on the current backend); v is [n] or [n, c]. */
-function denseMatvecImpl(v: Tensor, params: DenseParams): Tensor {
+function applyDense(v: Tensor, params: DenseParams): Tensor {
   const A = matrixOf('denseMatvec', params);
   const { V, restore } = asColumns('denseMatvec', v, A.shape[1]);
   return restore(matmul(A, V));
+}
+
+function denseMatvecImpl(A: Tensor): (v: Tensor) => Tensor;
+function denseMatvecImpl(v: Tensor, params: DenseParams): Tensor;
+/** `denseMatvec(v, A)` = A v; `denseMatvec(A)` (one matrix argument) = the matvec v ↦ A v with A fixed. */
+function denseMatvecImpl(v: Tensor, params?: DenseParams): Tensor | ((v: Tensor) => Tensor) {
+  if (params === undefined) {
+    const A = matrixOf('denseMatvec', v);
+    return (w: Tensor): Tensor => applyDense(w, A);
+  }
+  return applyDense(v, params);
 }
 
 function denseAccess(params: DenseParams): MatrixAccess {
@@ -44,5 +55,5 @@ function denseAccess(params: DenseParams): MatrixAccess {
   };
 }
 
-/** A v for a dense A in params (a Tensor or {A}); gradients reach v and A. */
-export const denseMatvec: LinearOperator<DenseParams> = Object.assign(denseMatvecImpl, { access: denseAccess });
+/** A v for a dense A in params (a Tensor or {A}); gradients reach v and A. `denseMatvec(A)` binds A and returns v ↦ A v. */
+export const denseMatvec: LinearOperator<DenseParams> & ((A: Tensor) => (v: Tensor) => Tensor) = Object.assign(denseMatvecImpl, { access: denseAccess });
