@@ -83,3 +83,76 @@ export function pairing(out: Record<string, tt.Tensor>, cts: Record<string, tt.T
   }
   return acc as tt.Tensor;
 }
+
+/** Hyperparameters of the test RBF operator (log scale): lengthscale ℓ, signal σ_f, noise σ_n. */
+export interface RbfParams { logEll: tt.Tensor; logSf: tt.Tensor; logSn: tt.Tensor }
+
+/**
+ * The GP covariance K = σ_f² exp(−‖x_i − x_j‖²/(2ℓ²)) + σ_n² I on fixed 2-D points, as a matvec with a hand-written VJP
+ * (dense kernel cached per ℓ, so repeated products cost one n² pass; test fixture standing in for a kernel operator).
+ * Also returns dense builders for the references K and ∂K/∂(log hyperparameters).
+ */
+export function rbfOperator(points: Float64Array, n: number): {
+  matvec: (v: tt.Tensor, p: RbfParams) => tt.Tensor;
+  dense: (p: RbfParams) => { K: Float64Array; dEll: Float64Array; dSf: Float64Array; dSn: Float64Array };
+} {
+  const D2 = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    const dx = points[2 * i] - points[2 * j], dy = points[2 * i + 1] - points[2 * j + 1];
+    D2[i * n + j] = dx * dx + dy * dy;
+  }
+  let cacheEll = NaN;
+  const E = new Float64Array(n * n), ED = new Float64Array(n * n);
+  const kernel = (logEll: number): void => {
+    if (logEll === cacheEll) return;
+    const ell2 = Math.exp(2 * logEll);
+    for (let i = 0; i < n * n; i++) { E[i] = Math.exp(-D2[i] / (2 * ell2)); ED[i] = E[i] * D2[i] / ell2; }
+    cacheEll = logEll;
+  };
+  const mulRaw = (M: Float64Array, x: ArrayLike<number>): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) { let s = 0; const o = i * n; for (let j = 0; j < n; j++) s += M[o + j] * x[j]; out[i] = s; }
+    return out;
+  };
+  const op = tt.customVjp(
+    (v: tt.Tensor, le: tt.Tensor, ls: tt.Tensor, ln: tt.Tensor): tt.Tensor => forward(v, le, ls, ln)[0],
+    (v: tt.Tensor, le: tt.Tensor, ls: tt.Tensor, ln: tt.Tensor): [tt.Tensor, tt.Tensor[]] => forward(v, le, ls, ln),
+    ([v, le, ls, ln]: tt.Tensor[], g: tt.Tensor): unknown[] => {
+      kernel(le.item());
+      const sf2 = Math.exp(2 * ls.item()), sn2 = Math.exp(2 * ln.item());
+      const Eg = mulRaw(E, g._data), Ev = mulRaw(E, v._data), EDv = mulRaw(ED, v._data);
+      const gv = new Float64Array(n);
+      let dEll = 0, dSf = 0, dSn = 0;
+      for (let i = 0; i < n; i++) {
+        gv[i] = sf2 * Eg[i] + sn2 * g._data[i];
+        dEll += g._data[i] * sf2 * EDv[i];
+        dSf += g._data[i] * 2 * sf2 * Ev[i];
+        dSn += g._data[i] * 2 * sn2 * v._data[i];
+      }
+      return [tt.tensor(gv), tt.tensor(dEll), tt.tensor(dSf), tt.tensor(dSn)];
+    },
+  );
+  function forward(v: tt.Tensor, le: tt.Tensor, ls: tt.Tensor, ln: tt.Tensor): [tt.Tensor, tt.Tensor[]] {
+    kernel(le.item());
+    const sf2 = Math.exp(2 * ls.item()), sn2 = Math.exp(2 * ln.item());
+    const Ev = mulRaw(E, v._data);
+    for (let i = 0; i < n; i++) Ev[i] = sf2 * Ev[i] + sn2 * v._data[i];
+    return [tt.tensor(Ev), [v, le, ls, ln]];
+  }
+  const dense = (p: RbfParams): { K: Float64Array; dEll: Float64Array; dSf: Float64Array; dSn: Float64Array } => {
+    kernel(p.logEll.item());
+    const sf2 = Math.exp(2 * p.logSf.item()), sn2 = Math.exp(2 * p.logSn.item());
+    const K = new Float64Array(n * n), dEll = new Float64Array(n * n), dSf = new Float64Array(n * n), dSn = new Float64Array(n * n);
+    for (let i = 0; i < n * n; i++) { K[i] = sf2 * E[i]; dEll[i] = sf2 * ED[i]; dSf[i] = 2 * sf2 * E[i]; }
+    for (let i = 0; i < n; i++) { K[i * n + i] += sn2; dSn[i * n + i] = 2 * sn2; }
+    return { K, dEll, dSf, dSn };
+  };
+  return { matvec: (v, p) => op(v, p.logEll, p.logSf, p.logSn), dense };
+}
+
+/** Uniform random points in [0, side)² as a flat [x0, y0, x1, y1, …] array. */
+export function randomPoints(r: () => number, n: number, side: number): Float64Array {
+  const pts = new Float64Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) pts[i] = (r() + 0.5) * side;
+  return pts;
+}
