@@ -24,6 +24,12 @@ describe('backend: selection through TRACETAPE_BACKEND', () => {
     expect(info).to.deep.include({ name: 'gpujs', mode: 'cpu' });
   });
 
+  it('an unknown TRACETAPE_GPUJS_MODE makes setBackend(\'gpujs\') throw a clear error', () => {
+    const script = "import('./src/index.ts').then((tt) => { try { tt.setBackend('gpujs'); process.stdout.write('no error'); } catch (e) { process.stdout.write(String(e.message)); } })";
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, env: { ...process.env, TRACETAPE_GPUJS_MODE: 'metal' }, encoding: 'utf8' });
+    expect(out).to.equal('setBackend: TRACETAPE_GPUJS_MODE must be one of headlessgl, webgl2, webgl, webasm, cpu, received "metal"');
+  });
+
   it('without the variable the backend is cpu (float64)', () => {
     const env = { ...process.env };
     delete env.TRACETAPE_BACKEND;

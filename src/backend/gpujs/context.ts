@@ -3,6 +3,7 @@
  * (name, shape, constants) key and caches them, and flattens kernel results into one Float32Array.
  */
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
+import { TracetapeError } from '../../util/errors.js';
 
 /** A compiled kernel called with flat typed arrays and numbers. */
 export type CompiledKernel = (...args: (ArrayLike<number> | number)[]) => Float32Array;
@@ -10,7 +11,7 @@ export type CompiledKernel = (...args: (ArrayLike<number> | number)[]) => Float3
 /** At most this many compiled kernels are kept (each holds buffers sized for its arguments); older ones are destroyed. */
 const MAX_CACHED = 96;
 
-/** gpu.js modes in order of preference for the synchronous tape (WebGPU is asynchronous-only, see `modeReport`). */
+/** gpu.js modes in order of preference for the synchronous tape (WebGPU is asynchronous-only: see `report`). */
 const PREFERENCE = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'] as const;
 type SyncMode = (typeof PREFERENCE)[number];
 
@@ -38,28 +39,42 @@ export class GpujsContext {
   /** Human-readable account of the choice. */
   readonly report: string;
   private readonly cache = new Map<string, IKernelRunShortcut>();
-  /** Cache keys in compilation order (for diagnostics). */
-  readonly keys: string[] = [];
   /** Number of kernels compiled so far (tests check that repeated calls do not recompile). */
   compiled = 0;
 
   constructor() {
     const forced = envMode();
+    if (forced !== undefined && !(PREFERENCE as readonly string[]).includes(forced)) {
+      throw new TracetapeError('setBackend', `TRACETAPE_GPUJS_MODE must be one of ${PREFERENCE.join(', ')}, received ${JSON.stringify(forced)}`);
+    }
     const probed = PREFERENCE.map((m) => `${m}: ${supported(m) ? 'yes' : 'no'}`).join(', ');
-    let requested: SyncMode;
-    if (forced !== undefined && (PREFERENCE as readonly string[]).includes(forced)) requested = forced as SyncMode;
-    else requested = PREFERENCE.find(supported) ?? 'cpu';
-    this.requested = requested;
-    this.gpu = new GPU({ mode: requested });
-    const probe = this.gpu.createKernel('function (a) { return a[this.thread.x] + 1; }').setOutput([4]);
-    probe(new Float32Array(4));
-    const ran = (probe.kernel.constructor as unknown as { mode?: string }).mode ?? requested;
-    probe.destroy();
-    this.mode = ran;
+    const candidates: SyncMode[] = forced !== undefined ? [forced as SyncMode] : PREFERENCE.filter(supported);
+    const failures: string[] = [];
+    let chosen: { gpu: GPU; requested: SyncMode; mode: string } | null = null;
+    for (const requested of candidates) {
+      // A mode can be reported as supported and still fail to run (e.g. headless GL without a display): try a probe kernel.
+      try {
+        const gpu = new GPU({ mode: requested });
+        const probe = gpu.createKernel('function (a) { return a[this.thread.x] + 1; }').setOutput([4]);
+        const r = probe(new Float32Array([1, 2, 3, 4])) as unknown as ArrayLike<number>;
+        if (r[3] !== 5) throw new Error(`probe kernel returned ${r[3]} instead of 5`);
+        const mode = (probe.kernel.constructor as unknown as { mode?: string }).mode ?? requested;
+        probe.destroy();
+        chosen = { gpu, requested, mode };
+        break;
+      } catch (e) {
+        failures.push(`${requested} failed (${(e as Error).message})`);
+      }
+    }
+    if (chosen === null) throw new TracetapeError('setBackend', `no gpu.js mode could run a kernel: ${failures.join('; ')}`);
+    this.gpu = chosen.gpu;
+    this.requested = chosen.requested;
+    this.mode = chosen.mode;
     const webgpu = GPU.isWebGPUSupported
       ? 'WebGPU is present but asynchronous-only in gpu.js (every call returns a Promise), which the synchronous tape cannot await'
       : 'WebGPU: not available here (no navigator.gpu)';
-    this.report = `gpu.js ${forced ? `mode forced by TRACETAPE_GPUJS_MODE=${forced}` : 'best synchronous mode'}; probed ${probed}; ${webgpu}`;
+    const fell = failures.length > 0 ? `; ${failures.join('; ')}` : '';
+    this.report = `gpu.js ${forced ? `mode forced by TRACETAPE_GPUJS_MODE=${forced}` : 'best synchronous mode'}; probed ${probed}${fell}; ${webgpu}`;
   }
 
   /**
@@ -88,7 +103,6 @@ export class GpujsContext {
           this.cache.delete(oldKey);
           oldKernel.destroy();
         }
-        this.keys.push(sig);
       }
       return flatten(k(...(args as unknown as number[])) as unknown, output);
     };

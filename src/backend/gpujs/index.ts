@@ -66,7 +66,10 @@ export const gpujsBackend: Backend = {
   },
 };
 
-registerBackend('gpujs', () => gpujsBackend);
+registerBackend('gpujs', () => {
+  gpujsContext(); // choose the mode now, so setBackend('gpujs') reports a gpu.js that cannot run
+  return gpujsBackend;
+});
 
 export { gpujsThresholds, type GpujsThresholds } from './thresholds.js';
 export { gpujsContext } from './context.js';
