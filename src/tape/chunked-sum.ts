@@ -4,7 +4,7 @@
  * backpropagates it, one chunk at a time: memory is O(one chunk) in forward and in backward.
  */
 import { Tensor, allocate, methodTable } from '../tensor/index.js';
-import { TracetapeError } from '../util/errors.js';
+import { TracetapeError, fmtShape } from '../util/errors.js';
 import { isRecording, record } from './node.js';
 import { tapeState, withRecording } from './state.js';
 import { type PyTree, type TreeDef, flatten, unflatten } from './pytree.js';
@@ -48,16 +48,43 @@ function sameStructure(a: TreeDef, b: TreeDef): boolean {
 }
 
 /**
+ * @internal Run chunk 0 taped against fresh copies of the parameter leaves and walk its graph: every path must end at those
+ * copies. A path that reaches any other tracked tensor means chunkFn closes over something being differentiated,
+ * whose gradient a recomputing backward would silently drop, so it is an error. Costs one chunk's tape, briefly.
+ */
+export function firstChunkChecked<R extends PyTree>(name: string, chunkFn: (chunk: number, params: PyTree) => R, paramLeaves: Tensor[], paramDef: TreeDef): R {
+  const fresh = paramLeaves.map((l) => { const t = new Tensor(l._data, l.shape); t._leaf = true; return t; });
+  const out = withRecording(true, () => chunkFn(0, unflatten<PyTree>(paramDef, fresh)));
+  const own = new Set(fresh);
+  const seen = new Set<unknown>();
+  const stack: Tensor[] = flatten(out)[0].slice();
+  while (stack.length > 0) {
+    const t = stack.pop() as Tensor;
+    if (own.has(t) || seen.has(t)) continue;
+    seen.add(t);
+    if (t._leaf) {
+      throw new TracetapeError(name, `the chunk function uses a tensor of shape ${fmtShape(t.shape)} that is being differentiated but was not passed in `
+        + 'params (a closure): its gradient would be lost when chunks are recomputed. Pass it through params, or use checkpoint: false');
+    }
+    const node = t._node as { parents: readonly Tensor[] } | null;
+    if (node !== null && !seen.has(node)) { seen.add(node); for (const p of node.parents) stack.push(p); }
+  }
+  return out;
+}
+
+/**
  * Sum of `chunkFn(c, params)` over chunks c = 0 … numChunks − 1 (pytree outputs of identical structure and shapes),
  * differentiable in the tensor leaves of `params`. `chunkFn` must be deterministic in (c, params): with `checkpoint`
- * the backward calls it again for each chunk. Tensors that `chunkFn` closes over receive no gradient.
+ * the backward calls it again for each chunk. With checkpoint, closing over a tensor being differentiated is an error.
  */
 export function chunkedSum<R extends PyTree>(chunkFn: (chunk: number, params: PyTree) => R, numChunks: number, params: PyTree, options: ChunkedSumOptions): R {
   const { name, checkpoint, onChunk } = options;
-  const [paramLeaves] = flatten(params);
+  const [paramLeaves, paramDef] = flatten(params);
   const taped = isRecording(paramLeaves);
-  if (taped && !checkpoint) {
-    // Plain taped loop: every chunk's intermediates stay on the tape until backward.
+  if (!taped || !checkpoint) {
+    // Plain loop in the current recording state: with checkpoint off every chunk stays on the tape until backward;
+    // with nothing to differentiate in params nothing is recorded (unless chunkFn closes over tracked tensors, which
+    // then get correct gradients through the tape).
     let acc: Tensor[] | null = null;
     let def: TreeDef | null = null;
     const sums: Float64Array[] = [];
@@ -65,12 +92,14 @@ export function chunkedSum<R extends PyTree>(chunkFn: (chunk: number, params: Py
       const [leaves, d] = flatten(chunkFn(c, params));
       checkFinite(name, leaves, c);
       if (acc === null) { acc = leaves; def = d; leaves.forEach((l) => sums.push(Float64Array.from(l._data))); } else {
+        if (!sameStructure(def as TreeDef, d) || leaves.length !== acc.length) throw new TracetapeError(name, `chunk ${c} returned a result whose structure differs from chunk 0`);
         acc = acc.map((a, k) => methodTable.call('add', a, leaves[k]));
         acc.forEach((a, k) => sums[k].set(a._data));
       }
       onChunk?.({ phase: 'forward', done: c + 1, total: numChunks, partial: sums });
     }
-    return unflatten<R>(def as TreeDef, acc as Tensor[]);
+    if (def === null) throw new TracetapeError(name, 'there are no chunks to sum (numChunks must be ≥ 1)');
+    return unflatten<R>(def, acc as Tensor[]);
   }
   // Untaped forward: keep only the running sum (float64 accumulators).
   let sums: Float64Array[] = [];
@@ -79,7 +108,7 @@ export function chunkedSum<R extends PyTree>(chunkFn: (chunk: number, params: Py
   let outDef: TreeDef | null = null;
   withRecording(false, () => {
     for (let c = 0; c < numChunks; c++) {
-      const [leaves, d] = flatten(chunkFn(c, params));
+      const [leaves, d] = flatten(c === 0 ? firstChunkChecked(name, chunkFn, paramLeaves, paramDef) : chunkFn(c, params));
       checkFinite(name, leaves, c);
       if (outDef === null) {
         outDef = d;

@@ -8,7 +8,7 @@ import { isRecording } from './node.js';
 import { type PyTree, type TreeDef, flatten, unflatten } from './pytree.js';
 import { checkpoint as checkpointFn } from './custom.js';
 import { takeRow, takeRows, concatRows } from './rows.js';
-import { chunkedSum } from './chunked-sum.js';
+import { chunkedSum, firstChunkChecked } from './chunked-sum.js';
 
 export { chunkedSum, type ChunkProgress, type ChunkedSumOptions } from './chunked-sum.js';
 
@@ -66,7 +66,8 @@ function checkOut(fn: string, out: unknown, i: number): Tensor[] {
 
 /**
  * Apply `f(x_i, params)` to every element x_i of `xs` along its leading axis, sequentially, and stack the results
- * (`lax.map`). With `{checkpoint: true}` each chunk of `batchSize` elements is one checkpoint: backward recomputes it.
+ * (`lax.map`). With `{checkpoint: true}` each chunk of `batchSize` elements is one checkpoint: backward recomputes it;
+ * tensors being differentiated must then reach f through xs or `params` (a closure over one is reported as an error).
  */
 export function map<R extends PyTree, P extends PyTree = PyTree>(f: (x: PyTree, params: P) => R, xs: PyTree, options?: MapOptions<P>): R {
   const fn = 'map';
@@ -105,6 +106,13 @@ export function map<R extends PyTree, P extends PyTree = PyTree>(f: (x: PyTree, 
       return concatRows(per.map((o) => o[k]), true);
     });
     return unflatten<R>(outRef.def as TreeDef, stacked);
+  }
+  // Closures over tensors being differentiated would lose their gradient in the recomputation: check chunk 0 once.
+  {
+    const count = Math.min(batch, split.rows);
+    const probe = { cl: split.leaves.map((l) => takeRows(l, 0, count)), p: params };
+    const [pl, pd] = flatten(probe);
+    firstChunkChecked(fn, (_c, P) => { const q = P as { cl: Tensor[]; p: P }; return runChunk(q.cl, q.p, count); }, pl, pd);
   }
   for (let s = 0; s < split.rows; s += batch) {
     const count = Math.min(batch, split.rows - s);

@@ -131,3 +131,33 @@ describe('tape: mapReduce', () => {
     expect(out.item()).to.equal((20000 * 19999 * 39999) / 6);
   });
 });
+
+describe('tape: closures in chunked combinators', () => {
+  const theta = T([0.3, -0.2, 0.5]);
+  it('a checkpointed map/mapReduce/estimator that closes over a differentiated tensor is an error, not a silently lost gradient', () => {
+    const viaMap = (w: tt.Tensor): tt.Tensor => tt.sum(tt.map((r, p) => tt.mul(tt.mul(r as tt.Tensor, w), p as tt.Tensor), xs, { checkpoint: true, batchSize: 2, params: w }) as tt.Tensor);
+    expect(() => tt.grad(viaMap)(theta)).to.throw(tt.TracetapeError, /map: the chunk function uses a tensor of shape \[3\] that is being differentiated but was not passed in params/);
+    const viaReduce = (w: tt.Tensor): tt.Tensor => tt.sum(tt.mapReduce((r, p) => tt.mul(tt.mul(r as tt.Tensor, w), p as tt.Tensor), xs, { params: w }) as tt.Tensor);
+    expect(() => tt.grad(viaReduce)(theta)).to.throw(/mapReduce: the chunk function uses a tensor/);
+    const e = tt.exp(theta); // a constant (untracked) closure is fine
+    expect(() => tt.vjp((w: tt.Tensor) => tt.mapReduce((r, p) => tt.sum(tt.mul(tt.mul(r as tt.Tensor, e), p as tt.Tensor)), xs, { params: w }), theta)).to.not.throw();
+    const est = tt.stochtrace.estimator(tt.stochtrace.trace(), tt.stochtrace.rademacher(3, { num: 4 }), { chunkSize: 2 });
+    expect(() => tt.grad((w: tt.Tensor) => est((v, s) => tt.mul(tt.mul(v, w), s as tt.Tensor), tt.random.key(0), w) as tt.Tensor)(theta))
+      .to.throw(/stochtrace.estimator: the chunk function uses a tensor of shape \[3\]/);
+  });
+
+  it('without checkpoint, or with nothing in params, closures get correct gradients through the tape', () => {
+    const g = tt.grad((w: tt.Tensor) => tt.sum(tt.map((r) => tt.mul(r as tt.Tensor, w), xs, { checkpoint: true, batchSize: 2 }) as tt.Tensor))(theta) as tt.Tensor;
+    closeTo(vals(g), vals(tt.sum(xs, 0)), 1e-14);
+    const key = tt.random.key(1);
+    const run = (opts: { chunkSize: number; checkpoint?: boolean }, viaParams: boolean): tt.Tensor => tt.grad((w: tt.Tensor) => {
+      const est = tt.stochtrace.estimator(tt.stochtrace.trace(), tt.stochtrace.rademacher(3, { num: 4 }), opts);
+      return (viaParams ? est((v, p) => tt.mul(tt.exp(p as tt.Tensor), v), key, w) : est((v) => tt.mul(tt.exp(w), v), key)) as tt.Tensor;
+    })(theta) as tt.Tensor;
+    // tr(diag(exp(w))) is estimated exactly by Rademacher probes: the gradient is exp(w).
+    const want = theta.data().map(Math.exp);
+    for (const g of [run({ chunkSize: 2 }, true), run({ chunkSize: 2, checkpoint: false }, false), run({ chunkSize: 2 }, false)]) {
+      closeTo(vals(g), Array.from(want), 1e-14);
+    }
+  });
+});
