@@ -33,3 +33,21 @@ describe('backend: cpu gemm and gemv', () => {
     }
   });
 });
+
+import { expNonPositive } from '../../src/backend/cpu/exp.js';
+
+describe('backend: cpu expNonPositive (the stationary kernels\' exponential)', () => {
+  it('agrees with Math.exp to 4e-16 relative on [−700, 0] and at the edges', () => {
+    const r = rng(53);
+    let worst = 0;
+    for (let i = 0; i < 20000; i++) {
+      const x = i < 10000 ? -700 * (r() + 0.5) : -2 * (r() + 0.5);
+      worst = Math.max(worst, Math.abs(expNonPositive(x) - Math.exp(x)) / Math.exp(x));
+    }
+    expect(worst).to.be.below(4e-16);
+    expect(expNonPositive(0)).to.equal(1);
+    expect(expNonPositive(-746)).to.equal(0);
+    expect(Math.abs(expNonPositive(-740) - Math.exp(-740))).to.be.below(1e-320);
+    expect(Number.isNaN(expNonPositive(NaN))).to.equal(true);
+  });
+});

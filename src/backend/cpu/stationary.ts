@@ -1,6 +1,7 @@
 /** Float64 TypeScript kernel-matrix products for stationary kernels (RBF, Matérn-3/2, Matérn-5/2), evaluated on the fly. */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { StationaryFamily } from '../types.js';
+import { expNonPositive } from './exp.js';
 
 const SQRT3 = Math.sqrt(3);
 const SQRT5 = Math.sqrt(5);
@@ -13,12 +14,12 @@ export const MAX_ORDER: Record<StationaryFamily, number> = { rbf: 16, matern32: 
  * rbf: (−1)^p e^{−r²/2}; matern32: (1+s)e^{−s}, −3e^{−s} (s = √3 r); matern52: (1+s+s²/3)e^{−s}, −(5/3)(1+s)e^{−s}, (25/3)e^{−s} (s = √5 r).
  */
 export function profile(family: StationaryFamily, order: number, r2: number): number {
-  if (family === 'rbf') { const e = Math.exp(-0.5 * r2); return (order & 1) === 1 ? -e : e; }
+  if (family === 'rbf') { const e = expNonPositive(-0.5 * r2); return (order & 1) === 1 ? -e : e; }
   if (family === 'matern32') {
-    const s = SQRT3 * Math.sqrt(r2), e = Math.exp(-s);
+    const s = SQRT3 * Math.sqrt(r2), e = expNonPositive(-s);
     return order === 0 ? (1 + s) * e : -3 * e;
   }
-  const s = SQRT5 * Math.sqrt(r2), e = Math.exp(-s);
+  const s = SQRT5 * Math.sqrt(r2), e = expNonPositive(-s);
   return order === 0 ? (1 + s + s * s / 3) * e : order === 1 ? (-5 / 3) * (1 + s) * e : (25 / 3) * e;
 }
 
@@ -44,14 +45,14 @@ export function kernelProduct(family: StationaryFamily, order: number, x1: Typed
           const da = p - x2[xa + k], db = p - x2[xb + k];
           ra += da * da; rb += db * db;
         }
-        if (rbf) { acc0 += Math.exp(-0.5 * ra) * v[j]; acc1 += Math.exp(-0.5 * rb) * v[j + 1]; }
+        if (rbf) { acc0 += expNonPositive(-0.5 * ra) * v[j]; acc1 += expNonPositive(-0.5 * rb) * v[j + 1]; }
         else { acc0 += profile(family, order, ra) * v[j]; acc1 += profile(family, order, rb) * v[j + 1]; }
       }
       for (; j < m; j++) {
         const xa = j * d;
         let ra = 0;
         for (let k = 0; k < d; k++) { const da = x1[xi + k] - x2[xa + k]; ra += da * da; }
-        acc0 += (rbf ? Math.exp(-0.5 * ra) : profile(family, order, ra)) * v[j];
+        acc0 += (rbf ? expNonPositive(-0.5 * ra) : profile(family, order, ra)) * v[j];
       }
       out[oi] = rbf ? sign * (acc0 + acc1) : acc0 + acc1;
       continue;
@@ -86,7 +87,7 @@ function symmetricProduct(family: StationaryFamily, order: number, x: TypedArray
         const xj = j * d;
         let r2 = 0;
         for (let k = 0; k < d; k++) { const t = x[xi + k] - x[xj + k]; r2 += t * t; }
-        const w = rbf ? sign * Math.exp(-0.5 * r2) : profile(family, order, r2);
+        const w = rbf ? sign * expNonPositive(-0.5 * r2) : profile(family, order, r2);
         acc += w * v[j];
         out[j] += w * vi;
       }
