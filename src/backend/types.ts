@@ -59,9 +59,9 @@ export interface Backend {
   /** ∂/∂k_p of Σ_q u_qᵀ A(k) v_q for the stencil above (out has nx·ny entries; the result does not depend on k). */
   stencil2dFlux(u: TypedArray, v: TypedArray, out: TypedArray, nx: number, ny: number, c: number, ax: number, ay: number, dirichlet: boolean): void;
   /**
-   * Optional: fill `out` with stream elements start … start+out.length−1 of `kind` for Philox key (k0, k1), following
-   * the counter layout and recipes of src/random/streams.ts (float32 arrays get the 24-bit recipe). Backends that
-   * lack it leave it undefined and callers use tt.random's host generator.
+   * Fill `out` with stream elements start … start+out.length−1 of `kind` for Philox key (k0, k1), following the counter
+   * layout and recipes of src/random/streams.ts (float32 arrays get the 24-bit recipe): the same draws as
+   * tt.random.fill* on every backend (gpujs: generated inside a kernel, equal up to float32 rounding).
    */
-  probes?(kind: ProbeKind, k0: number, k1: number, start: number, out: TypedArray): void;
+  probes(kind: ProbeKind, k0: number, k1: number, start: number, out: TypedArray): void;
 }

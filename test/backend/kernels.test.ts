@@ -137,7 +137,7 @@ describe('backend: gpujs kernels agree with cpu within float32 tolerance', () =>
         fillRademacher(k, ref.rademacher, start); fillUniform(k, ref.uniform, start); fillNormal(k, ref.normal, start);
         for (const kind of ['rademacher', 'uniform', 'normal'] as const) {
           const out = new F(len);
-          gpujsBackend.probes!(kind, k.k0, k.k1, start, out);
+          gpujsBackend.probes(kind, k.k0, k.k1, start, out);
           if (kind === 'rademacher' || (kind === 'uniform' && F === Float32Array)) {
             expect(Array.from(out), `${kind} ${F.name} start ${start}`).to.deep.equal(Array.from(ref[kind]));
           } else if (kind === 'uniform') {
@@ -149,6 +149,20 @@ describe('backend: gpujs kernels agree with cpu within float32 tolerance', () =>
           }
         }
       }
+    }
+  });
+});
+
+describe('backend: probes() on every backend', () => {
+  it('cpu probes (and gpujs below its probe threshold) are exactly tt.random\'s host streams', () => {
+    const k = key(99);
+    for (const kind of ['rademacher', 'uniform', 'normal'] as const) {
+      const ref = new Float64Array(37), a = new Float64Array(37), b = new Float64Array(37);
+      (kind === 'rademacher' ? fillRademacher : kind === 'uniform' ? fillUniform : fillNormal)(k, ref, 11);
+      cpuBackend.probes(kind, k.k0, k.k1, 11, a);
+      gpujsBackend.probes(kind, k.k0, k.k1, 11, b);
+      expect(Array.from(a)).to.deep.equal(Array.from(ref));
+      expect(Array.from(b)).to.deep.equal(Array.from(ref));
     }
   });
 });

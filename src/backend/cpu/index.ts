@@ -6,6 +6,7 @@ import { sumAxis } from './reduce.js';
 import { kernelProduct } from './stationary.js';
 import { csrProduct } from './sparse.js';
 import { stencil2d, stencil2dFlux } from './stencil.js';
+import { probes } from './probes.js';
 
 /** The cpu backend instance. */
 export const cpuBackend: Backend = {
@@ -22,6 +23,7 @@ export const cpuBackend: Backend = {
   csrProduct,
   stencil2d,
   stencil2dFlux,
+  probes,
 };
 export { gemm, gemv } from './matmul.js';
 export { sumAxis } from './reduce.js';

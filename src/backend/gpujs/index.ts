@@ -6,6 +6,7 @@
 import type { Backend, BackendInfo } from '../types.js';
 import { registerBackend } from '../registry.js';
 import { cpuBackend } from '../cpu/index.js';
+import { probes as cpuProbes } from '../cpu/probes.js';
 import { gpujsContext } from './context.js';
 import { gpujsThresholds, MAX_KERNEL_ELEMENTS } from './thresholds.js';
 import { gpujsBinary, gpujsUnary, gpujsSumAxis } from './elementwise.js';
@@ -24,7 +25,7 @@ export const gpujsBackend: Backend = {
     const t = gpujsThresholds;
     return {
       name: 'gpujs', mode: ctx.mode, precision: 'float32',
-      detail: `${ctx.report}; cpu loops below: elementwise ${t.elementwise} elements, matmul m·k·n ${t.matmul}, kernel products n·m ${t.kernelProduct}, sparse ${t.sparse}; probes always run in a kernel`,
+      detail: `${ctx.report}; cpu loops below: elementwise ${t.elementwise} elements, matmul m·k·n ${t.matmul}, kernel products n·m ${t.kernelProduct}, sparse ${t.sparse}, probes ${t.probes}`,
     };
   },
   matmul(a, b, out, m, k, n, aOff, bOff) {
@@ -62,6 +63,7 @@ export const gpujsBackend: Backend = {
     gpujsStencil2dFlux(u, v, out, nx, ny, c, ax, ay, dirichlet);
   },
   probes(kind, k0, k1, start, out) {
+    if (out.length < gpujsThresholds.probes) return cpuProbes(kind, k0, k1, start, out);
     gpujsProbes(kind, k0, k1, start, out);
   },
 };
