@@ -1,5 +1,5 @@
-// Browser build: esbuild bundles src/index.ts into dist/tracetape.browser.js (ESM, every dependency inlined, gpu.js
-// through its browser build) and the web demo (examples/web) into dist/web/, a self-contained static site.
+// Browser build: esbuild bundles src/index.ts into dist/tracetape.browser.js and .min.js (ESM, every dependency inlined,
+// gpu.js through its browser build) and the web demo (examples/web) into dist/web/, a self-contained static site.
 // The build fails if anything Node-only (a node: builtin, the gl or webgpu natives) is reached on the browser path.
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
@@ -43,6 +43,15 @@ const lib = await build({
   mainFields: ['browser', 'module', 'main'],
   plugins: [browserOnly],
 });
+await build({
+  ...common,
+  entryPoints: [resolve(root, 'src/index.ts')],
+  outfile: resolve(root, 'dist/tracetape.browser.min.js'),
+  mainFields: ['browser', 'module', 'main'],
+  minify: true,
+  metafile: false,
+  plugins: [browserOnly],
+});
 const inputs = Object.keys(lib.metafile.inputs);
 const natives = inputs.filter((p) => /node_modules\/(gl|webgpu)\//.test(p));
 if (natives.length > 0) throw new Error(`build-browser: native gpu.js backends reached the bundle: ${natives.join(', ')}`);
@@ -58,5 +67,5 @@ copyFileSync(resolve(root, 'dist/tracetape.browser.js'), resolve(root, 'dist/web
 copyFileSync(resolve(root, 'dist/tracetape.browser.js.map'), resolve(root, 'dist/web/tracetape.browser.js.map'));
 copyFileSync(resolve(root, 'examples/web/index.html'), resolve(root, 'dist/web/index.html'));
 
-const bytes = readFileSync(resolve(root, 'dist/tracetape.browser.js')).length;
-console.log(`build-browser: dist/tracetape.browser.js (${(bytes / 1024).toFixed(0)} KiB, ${inputs.length} inputs, no Node-only imports) and dist/web/ (demo page)`);
+const kib = (f) => (readFileSync(resolve(root, f)).length / 1024).toFixed(0);
+console.log(`build-browser: dist/tracetape.browser.js (${kib('dist/tracetape.browser.js')} KiB; minified ${kib('dist/tracetape.browser.min.js')} KiB; ${inputs.length} inputs, no Node-only imports) and dist/web/ (demo page)`);

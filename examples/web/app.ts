@@ -28,6 +28,11 @@ function webglRenderer(): string {
   return `${gl.getParameter(gl.VERSION)}; ${String(renderer)}`;
 }
 
+/** gpu.js names every GL kernel class (headlessgl, WebGL, WebGL2) 'gpu'; say so on the page. */
+function modeLabel(mode: string): string {
+  return mode === 'gpu' ? 'gpu (a gpu.js WebGL kernel)' : mode;
+}
+
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
   if (!el) throw new Error(`demo page: missing element #${id}`);
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
 
   tt.setBackend(backend);
   const info = tt.backendInfo();
-  $('mode').textContent = `${info.name} backend, gpu.js mode: ${info.mode} (${info.precision})`;
+  $('mode').textContent = `${info.name} backend, gpu.js mode: ${modeLabel(info.mode)} (${info.precision})`;
   const renderer = webglRenderer();
   $('detail').textContent = `${info.detail ?? ''}. WebGL: ${renderer}`;
 
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
 
   const last = result.trace[result.trace.length - 1];
   const rows: [string, string][] = [
-    ['gpu.js mode that ran', `${result.backend.mode} (${result.backend.name} backend, ${result.backend.precision})`],
+    ['gpu.js mode that ran', `${modeLabel(result.backend.mode)} (${result.backend.name} backend, ${result.backend.precision})`],
     ['WebGL renderer', renderer],
     ['NLL / n: initial → final', `${fmt(result.losses[0])} → ${fmt(result.finalLoss)}`],
     ['lengthscale, variance, noise', `${fmt(result.final.lengthscale)}, ${fmt(result.final.variance)}, ${fmt(result.final.noise)}`],
