@@ -7,13 +7,16 @@ import { kernelProduct } from './stationary.js';
 import { csrProduct } from './sparse.js';
 import { stencil2d, stencil2dFlux } from './stencil.js';
 import { probes } from './probes.js';
+import { wasmMatmul, wasmStatus, wasmThresholds } from '../wasm/index.js';
 
 /** The cpu backend instance. */
 export const cpuBackend: Backend = {
   info(): BackendInfo {
-    return { name: 'cpu', mode: 'typescript', precision: 'float64' };
+    return { name: 'cpu', mode: 'typescript', precision: 'float64', detail: `matmul/matvec: ${wasmStatus()} (used from m·k·n ≥ ${wasmThresholds.matmul}; TypeScript loops below and as fallback)` };
   },
   matmul(a, b, out, m, k, n, aOffsets, bOffsets) {
+    // WebAssembly SIMD kernels (src/backend/wasm) above a size threshold; false means: run the TypeScript loops
+    if (wasmMatmul(a, b, out, m, k, n, aOffsets, bOffsets)) return;
     for (let t = 0; t < aOffsets.length; t++) gemm(a, aOffsets[t], b, bOffsets[t], out, t * m * n, m, k, n);
   },
   binary,
