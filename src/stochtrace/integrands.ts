@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../tensor/index.js';
 import type { PyTree } from '../tape/index.js';
-import { dot, mul, sum } from '../ops/index.js';
+import { mul, sum } from '../ops/index.js';
 import { TracetapeError, describe, fmtShape } from '../util/errors.js';
 
 /** A matrix-free linear operator: `matvec(v, params)` = A(params) v, with v shaped like one probe. */
@@ -26,9 +26,9 @@ export function applyMatvec<P>(fn: string, matvec: Matvec<P>, v: Tensor, params:
   return av;
 }
 
-/** Inner product of two tensors of the same shape; 1-D uses `dot`, which allocates no n-sized temporary in forward. */
+/** Inner product of two tensors of the same shape as sum(a ⊙ b): elementwise kernels, no matmul staging copies. */
 function inner(a: Tensor, b: Tensor): Tensor {
-  return a.shape.length === 1 ? dot(a, b) : sum(mul(a, b));
+  return sum(mul(a, b));
 }
 
 /** Hutchinson's integrand vᵀ A v (a scalar Tensor): its mean estimates tr(A). */
