@@ -112,7 +112,7 @@ describe('examples: pde-arnoldi (seed 04)', () => {
   it('run(): adjoint gradient equals backprop, forward error falls with depth, the fit lowers loss and field error', async () => {
     const r = await runPdeArnoldi({ grid: 12, control: 4, observations: 2, depth: 14, epochs: 25, lr: 0.08, quiet: true, outDir: null });
     // Two independent gradient codes (adjoint system vs taped iteration) in float64.
-    expect(r.gradientCheck.relDiff).to.be.below(1e-8);
+    expect(r.gradientCheck?.relDiff).to.be.below(1e-8);
     for (let i = 1; i < r.forwardError.length; i++) expect(r.forwardError[i].relErr).to.be.below(r.forwardError[i - 1].relErr);
     expect(r.losses[r.losses.length - 1]).to.be.below(0.2 * r.losses[0]);
     expect(r.fieldErrors[r.fieldErrors.length - 1]).to.be.below(r.fieldErrors[0]);
