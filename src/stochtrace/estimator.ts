@@ -28,7 +28,10 @@ export interface EstimatorProgress {
 
 /** Options of `estimator` and `meanAndSem`. */
 export interface EstimatorOptions {
-  /** Probes per chunk (default: all `num` at once). chunkSize < num streams the probes chunk by chunk. */
+  /**
+   * Probes per chunk (default: all `num` at once). chunkSize < num streams the probes chunk by chunk: built-in samplers
+   * regenerate any chunk from (key, first row); a plain sampler function is drawn once and its block is sliced.
+   */
   chunkSize?: number;
   /** Recompute chunks in backward instead of taping them (default: true when chunkSize < num, else false). */
   checkpoint?: boolean;

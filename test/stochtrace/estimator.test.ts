@@ -184,3 +184,17 @@ describe('stochtrace: chunking and gradients', function () {
     expect(() => st.meanAndSem(st.trace(), st.rademacher(n, { num: 1 }))(mv, key, params)).to.throw(/needs at least 2 probes/);
   });
 });
+
+describe('stochtrace: float32', () => {
+  it('float32 probes and operator give a float32 estimate close to the float64 one', () => {
+    const n = 64;
+    const { A } = testMatrix(n, 13);
+    const A32 = tt.tensor(Float32Array.from(A._data), { shape: [n, n] });
+    const key = tt.random.key(3);
+    const e64 = st.estimator(st.trace(), st.rademacher(n, { num: 20 }), { chunkSize: 6 })((v) => tt.matmul(A, v), key) as T;
+    const e32 = st.estimator(st.trace(), st.rademacher(n, { num: 20, dtype: 'float32' }), { chunkSize: 6 })((v) => tt.matmul(A32, v), key) as T;
+    expect(e32.dtype).to.equal('float32');
+    // Same ±1 probes; float32 rounding of A and of the sums: relative difference ~1e-6, bound 1e-4.
+    expect(Math.abs(e32.item() - e64.item())).to.be.below(1e-4 * Math.abs(e64.item()));
+  });
+});
