@@ -54,7 +54,7 @@ function workBytesFor(k: KernelExports, f64: boolean, n: number): number {
 /**
  * out[t] (m×n) = a[aOffsets[t]…] (m×k) · b[bOffsets[t]…] (k×n) on the wasm kernels. Returns false (having written
  * nothing) when the call should run on the TypeScript loops instead: no WebAssembly SIMD, mixed dtypes, a size
- * under `wasmThresholds`, or wasm memory exhausted.
+ * under `wasmThresholds`, the first matvec with a large (≥ 64 KiB) matrix, or wasm memory exhausted.
  */
 export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: number, k: number, n: number, aOffsets: Int32Array, bOffsets: Int32Array): boolean {
   const batches = aOffsets.length;
@@ -64,6 +64,9 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
   if (f64 ? !(b instanceof Float64Array && out instanceof Float64Array) : !(b instanceof Float32Array && out instanceof Float32Array)) return false;
   const rt = wasmRuntime();
   if (!rt) return false;
+  // A single matvec reads its matrix once, so copying a large matrix in costs more than the TypeScript gemv saves:
+  // the first time, let the TypeScript loops run; from the second use on (Lanczos, CG, probes) the matrix is resident.
+  if (n === 1 && rt.resident.firstSight(a)) return false;
   const es = f64 ? 8 : 4;
   if (n > 1 && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
   const sa = rt.resident.stage(a);

@@ -75,6 +75,19 @@ export class ResidentArrays {
     for (const e of [...this.lru.values()]) if (e.pins === 0) this.drop(e.id);
   }
 
+  /**
+   * True the first time a cacheable (≥ cacheMinBytes), non-resident array is offered here, and remembers it: a caller
+   * for which one copy costs more than the TypeScript kernel (a single matvec) then runs that kernel instead, and
+   * copies the array into the cache only when it comes back.
+   */
+  firstSight(arr: TypedArray): boolean {
+    if (arr.byteLength < this.cacheMinBytes || this.seen.has(arr)) return false;
+    const hit = this.byArray.get(arr);
+    if (hit && this.lru.has(hit.id)) return false;
+    this.seen.add(arr);
+    return true;
+  }
+
   /** Place `arr` in wasm memory (from the cache when resident); null when the memory cannot hold it. Pair with `release`. */
   stage(arr: TypedArray): Staged | null {
     const hit = this.byArray.get(arr);
