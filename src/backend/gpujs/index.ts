@@ -8,7 +8,7 @@ import { registerBackend } from '../registry.js';
 import { cpuBackend } from '../cpu/index.js';
 import { probes as cpuProbes } from '../cpu/probes.js';
 import { gpujsContext } from './context.js';
-import { gpujsThresholds, MAX_KERNEL_ELEMENTS } from './thresholds.js';
+import { gpujsThresholds, maxKernelElements } from './thresholds.js';
 import { gpujsBinary, gpujsUnary, gpujsSumAxis } from './elementwise.js';
 import { gpujsMatmul } from './matmul.js';
 import { gpujsKernelProduct } from './stationary.js';
@@ -16,7 +16,10 @@ import { gpujsCsrProduct } from './sparse.js';
 import { gpujsStencil2d, gpujsStencil2dFlux } from './stencil.js';
 import { gpujsProbes } from './philox.js';
 
-const fits = (...sizes: number[]): boolean => sizes.every((s) => s > 0 && s < MAX_KERNEL_ELEMENTS);
+const fits = (...sizes: number[]): boolean => {
+  const limit = maxKernelElements(gpujsContext().mode);
+  return sizes.every((s) => s > 0 && s < limit);
+};
 
 /** The gpujs backend instance (the gpu.js context is created on first use). */
 export const gpujsBackend: Backend = {

@@ -18,5 +18,11 @@ export interface GpujsThresholds {
 /** The live thresholds (mutable: tests set them to 0 to force every call through gpu.js). */
 export const gpujsThresholds: GpujsThresholds = { elementwise: 16384, matmul: 1 << 18, kernelProduct: 4096, sparse: 16384, probes: 4096 };
 
-/** gpu.js indexes arrays in float32 in its GL modes: arrays longer than this always take the cpu path. */
-export const MAX_KERNEL_ELEMENTS = 1 << 24;
+/**
+ * The longest array a gpu.js kernel may index: kernel arguments passed as numbers (offsets) are float32 in every mode, so
+ * index arithmetic is exact only below 2^24. Longer arrays take the cpu path.
+ */
+export function maxKernelElements(mode: string): number {
+  void mode;
+  return 1 << 24;
+}
