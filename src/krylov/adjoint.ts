@@ -18,7 +18,7 @@ import { axpyRaw, dotRaw } from './vectors.js';
  */
 export function lanczosAdjointThreeTerm<P>(
   Q: TypedArray, alphas: Float64Array, betas: Float64Array, residual: TypedArray, c: number, n: number, m: number, K: number,
-  dQ: TypedArray, dAlphas: TypedArray, dBetas: TypedArray, dr: TypedArray, dc: number, mv: MatvecVjp<P>,
+  dQ: TypedArray | null, dAlphas: ArrayLike<number>, dBetas: ArrayLike<number>, dr: ArrayLike<number>, dc: number, mv: MatvecVjp<P>,
 ): Float64Array {
   const bLast = betas[m - 1];
   const live = m === K && bLast > 0;
@@ -27,7 +27,7 @@ export function lanczosAdjointThreeTerm<P>(
   const xi = new Float64Array(n);
   if (live) {
     for (let i = 0; i < n; i++) xm[i] = residual[i] / bLast;
-    dbLast = dotRaw(xm, 0, dr, 0, n);
+    for (let i = 0; i < n; i++) dbLast += xm[i] * dr[i];
     for (let i = 0; i < n; i++) xi[i] = -bLast * dr[i];
   }
   let lam = new Float64Array(n);
@@ -45,9 +45,8 @@ export function lanczosAdjointThreeTerm<P>(
     for (let i = 0; i < n; i++) lam[i] = -xi[i] + mu * xp[xpOff + i] + nu * Q[xOff + i];
     mv.applyAndAccumulate(lam, Q.subarray(xOff, xOff + n), Alam, `adjoint iteration ${k}`);
     const a = alphas[k];
-    for (let i = 0; i < n; i++) {
-      xi[i] = -dQ[xOff + i] - Alam[i] + a * lam[i] + b * lamPlus[i] - b * nu * xp[xpOff + i];
-    }
+    for (let i = 0; i < n; i++) xi[i] = -Alam[i] + a * lam[i] + b * lamPlus[i] - b * nu * xp[xpOff + i];
+    if (dQ) axpyRaw(-1, dQ, xOff, xi, 0, n);
     const t = lamPlus; lamPlus = lam; lam = t;
   }
   const s = dotRaw(xi, 0, Q, 0, n);
@@ -68,10 +67,11 @@ export interface HessenbergAdjointInput {
   /** Residual (zero and without cotangent after a breakdown). */
   r: TypedArray;
   c: number;
-  dQ: TypedArray;
+  /** Cotangent of Q, or null when none reached it (treated as zero without allocating). */
+  dQ: TypedArray | null;
   /** m×m row-major cotangent of H. */
   dH: Float64Array;
-  dr: TypedArray;
+  dr: ArrayLike<number>;
   dc: number;
   /** Re-impose the adjoint's orthogonality conditions at every step (the paper's projection; use with full re-orthogonalisation). */
   projection: boolean;
@@ -93,9 +93,8 @@ export interface HessenbergAdjointInput {
 export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<P>): Float64Array {
   const { n, m, Q, H, r, c, dQ, dH, dr, dc, projection, symmetric } = inp;
   const gamma = new Float64Array(m);
-  for (let j = 0; j < m; j++) gamma[j] = dH[j * m + m - 1] - dotRaw(Q, j * n, dr, 0, n);
-  let lam = new Float64Array(n);
-  lam.set(dr);
+  let lam = Float64Array.from(dr);
+  for (let j = 0; j < m; j++) gamma[j] = dH[j * m + m - 1] - dotRaw(Q, j * n, lam, 0, n);
   for (let j = 0; j < m; j++) axpyRaw(gamma[j], Q, j * n, lam, 0, n);
   // Π_γ = −c̄ c e1e1ᵀ + H dHᵀ − dQ Qᵀ  (m×m).
   const Pi = new Float64Array(m * m);
@@ -105,7 +104,7 @@ export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<
     for (let j = 0; j < m; j++) {
       let s = 0;
       for (let l = lo; l <= hi; l++) s += H[i * m + l] * dH[j * m + l];
-      Pi[i * m + j] = s - dotRaw(dQ, i * n, Q, j * n, n);
+      Pi[i * m + j] = dQ ? s - dotRaw(dQ, i * n, Q, j * n, n) : s;
     }
   }
   Pi[0] -= dc * c;
@@ -130,7 +129,8 @@ export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<
     }
     if (Lambda) Lambda.set(lam, k * n);
     // ξ = dq_k + γ_k r + Σ_j (Γ[k,j] + Γ[j,k]) q_j
-    for (let i = 0; i < n; i++) next[i] = dQ[qOff + i] + gamma[k] * r[i];
+    for (let i = 0; i < n; i++) next[i] = gamma[k] * r[i];
+    if (dQ) axpyRaw(1, dQ, qOff, next, 0, n);
     for (let j = 0; j < m; j++) axpyRaw(Gamma[k * m + j] + Gamma[j * m + k], Q, j * n, next, 0, n);
     const a = H[k * m + k];
     for (let i = 0; i < n; i++) next[i] += u[i] - a * lam[i];

@@ -1,6 +1,6 @@
 /** `arnoldi`: Hessenberg factorisation of a general square operator, differentiable by the Arnoldi adjoint (or by backprop). */
 import { Tensor, fromData, allocate, type TypedArray } from '../tensor/index.js';
-import { customVjp } from '../tape/index.js';
+import { adjointPrimitive, type Cotangents } from './primitive.js';
 import { TracetapeError, checkOptions } from '../util/index.js';
 import { arnoldiForwardRaw, type ArnoldiState } from './arnoldi-forward.js';
 import { hessenbergAdjoint } from './adjoint.js';
@@ -73,20 +73,21 @@ export function arnoldi<P>(matvec: Matvec<P>, v0: Tensor, params: P, options: Ar
   const tol = checkNonNegative(fn, 'breakdownTol', options.breakdownTol, defaultBreakdownTol(v0.dtype));
   if (gradient === 'backprop') return arnoldiBackprop(fn, matvec, v0, params, K, reortho, tol);
   const run = (v: Tensor, p: P): ArnoldiState => arnoldiForwardRaw(fn, matvec, v, p, K, reortho, tol);
-  const prim = customVjp(
-    (v: Tensor, p: P): ArnoldiResult => stateToResult(run(v, p)),
+  const prim = adjointPrimitive(
+    fn,
     (v: Tensor, p: P): [ArnoldiResult, { st: ArnoldiState; p: P }] => {
       const st = run(v, p);
       return [stateToResult(st), { st, p }];
     },
-    ({ st, p }, ct: ArnoldiResult): unknown[] => {
+    ({ st, p }, ct: Cotangents<ArnoldiResult>): unknown[] => {
       refuseSecondOrder(fn);
       const mv = new MatvecVjp(fn, matvec, p, n, st.dtype);
       const m = st.m;
-      const dr = st.broke ? new Float64Array(n) : ct.residual._data;
+      const dr = st.broke || !ct.residual ? new Float64Array(n) : ct.residual._data;
       const dv = hessenbergAdjoint({
-        n, m, Q: st.Q, H: block(st.H, K, m), r: st.residual, c: st.c, dQ: ct.Q._data, dH: block(ct.H._data, K, m), dr,
-        dc: ct.initNormInv._data[0], projection: projection === 'full', symmetric: false,
+        n, m, Q: st.Q, H: block(st.H, K, m), r: st.residual, c: st.c, dQ: ct.Q ? ct.Q._data : null,
+        dH: ct.H ? block(ct.H._data, K, m) : new Float64Array(m * m), dr,
+        dc: ct.initNormInv ? ct.initNormInv._data[0] : 0, projection: projection === 'full', symmetric: false,
       }, mv);
       const out = allocate(st.dtype, n);
       out.set(dv);

@@ -1,6 +1,6 @@
 /** `cg`: (preconditioned) conjugate gradients for symmetric positive definite operators, with an implicit-differentiation VJP. */
 import { Tensor, fromData, allocate } from '../tensor/index.js';
-import { customVjp } from '../tape/index.js';
+import { adjointPrimitive } from './primitive.js';
 import { TracetapeError, check, checkOptions, checkPositiveInt, describe, fmtShape } from '../util/index.js';
 import { refuseSecondOrder } from './lanczos.js';
 import { MatvecVjp, applyRaw, checkMatvec, type Matvec } from './matvec.js';
@@ -106,14 +106,15 @@ export function cg<P>(matvec: Matvec<P>, b: Tensor, params: P, options: CgOption
   check(options.onIteration === undefined || typeof options.onIteration === 'function', fn, () => `onIteration must be a function, received ${describe(options.onIteration)}`);
   const base = { fn, matvec, n, tol, maxIter: options.maxIter ?? 10 * n, pre: options.preconditioner, allow: options.allowNonConverged ?? false, onIteration: options.onIteration };
   const wrap = (x: Float64Array): Tensor => { const out = allocate(b.dtype, n); out.set(x); return fromData(out, [n]); };
-  const prim = customVjp(
-    (bb: Tensor, p: P): Tensor => wrap(cgSolveRaw({ ...base, params: p }, bb._data, 'forward')),
+  const prim = adjointPrimitive(
+    fn,
     (bb: Tensor, p: P): [Tensor, { x: Tensor; p: P }] => {
       const x = wrap(cgSolveRaw({ ...base, params: p }, bb._data, 'forward'));
       return [x, { x, p }];
     },
-    ({ x, p }, xbar: Tensor): unknown[] => {
+    ({ x, p }, xbar: Tensor | null): unknown[] => {
       refuseSecondOrder(fn);
+      if (xbar === null) return [null, null];
       const z = cgSolveRaw({ ...base, params: p }, xbar._data, 'backward');
       const mv = new MatvecVjp(fn, matvec, p, n, b.dtype);
       if (mv.needsParams) mv.applyAndAccumulate(x._data, z, new Float64Array(n), 'the parameter gradient');

@@ -1,6 +1,7 @@
 /** `lanczos`: tridiagonalisation of a symmetric operator, differentiable by the Lanczos adjoint (or by backprop). */
 import { Tensor, fromData, allocate, type TypedArray } from '../tensor/index.js';
-import { customVjp, tapeState } from '../tape/index.js';
+import { tapeState } from '../tape/index.js';
+import { adjointPrimitive, type Cotangents } from './primitive.js';
 import { TracetapeError, checkOptions } from '../util/index.js';
 import { lanczosForwardRaw, type LanczosState } from './lanczos-forward.js';
 import { lanczosAdjointThreeTerm, hessenbergAdjoint } from './adjoint.js';
@@ -84,33 +85,36 @@ export function lanczos<P>(matvec: Matvec<P>, v0: Tensor, params: P, options: La
   const tol = checkNonNegative(fn, 'breakdownTol', options.breakdownTol, defaultBreakdownTol(v0.dtype));
   if (gradient === 'backprop') return lanczosBackprop(fn, matvec, v0, params, K, reortho, tol);
   const run = (v: Tensor, p: P): LanczosState => lanczosForwardRaw(fn, matvec, v, p, K, reortho, tol);
-  const prim = customVjp(
-    (v: Tensor, p: P): LanczosResult => stateToResult(run(v, p)),
+  const prim = adjointPrimitive(
+    fn,
     (v: Tensor, p: P): [LanczosResult, { st: LanczosState; p: P }] => {
       const st = run(v, p);
       return [stateToResult(st), { st, p }];
     },
-    ({ st, p }, ct: LanczosResult): unknown[] => {
+    ({ st, p }, ct: Cotangents<LanczosResult>): unknown[] => {
       refuseSecondOrder(fn);
       const mv = new MatvecVjp(fn, matvec, p, n, st.dtype);
       const broke = st.betas[st.m - 1] === 0;
-      const dr = broke ? new Float64Array(n) : ct.residual._data;
+      const dr = broke || !ct.residual ? new Float64Array(n) : ct.residual._data;
+      const dAlphas = ct.alphas ? ct.alphas._data : new Float64Array(K);
+      const dBetas = ct.betas ? ct.betas._data : new Float64Array(K);
+      const dQ = ct.Q ? ct.Q._data : null;
+      const dc = ct.initNormInv ? ct.initNormInv._data[0] : 0;
       let dv: Float64Array;
       if (reortho === 'none') {
-        dv = lanczosAdjointThreeTerm(st.Q, st.alphas, st.betas, st.residual, st.c, n, st.m, K,
-          ct.Q._data, ct.alphas._data, ct.betas._data, dr, ct.initNormInv._data[0], mv);
+        dv = lanczosAdjointThreeTerm(st.Q, st.alphas, st.betas, st.residual, st.c, n, st.m, K, dQ, dAlphas, dBetas, dr, dc, mv);
       } else {
         const m = st.m;
         const H = new Float64Array(m * m), dH = new Float64Array(m * m);
         for (let k = 0; k < m; k++) {
           H[k * m + k] = st.alphas[k];
-          dH[k * m + k] = ct.alphas._data[k];
+          dH[k * m + k] = dAlphas[k];
           if (k < m - 1) {
             H[k * m + k + 1] = H[(k + 1) * m + k] = st.betas[k];
-            dH[k * m + k + 1] = dH[(k + 1) * m + k] = 0.5 * ct.betas._data[k];
+            dH[k * m + k + 1] = dH[(k + 1) * m + k] = 0.5 * dBetas[k];
           }
         }
-        dv = hessenbergAdjoint({ n, m, Q: st.Q, H, r: st.residual, c: st.c, dQ: ct.Q._data, dH, dr, dc: ct.initNormInv._data[0], projection: true, symmetric: true }, mv);
+        dv = hessenbergAdjoint({ n, m, Q: st.Q, H, r: st.residual, c: st.c, dQ, dH, dr, dc, projection: true, symmetric: true }, mv);
       }
       return [fromData(toTyped(dv, st.Q, n), [n]), mv.result()];
     },
