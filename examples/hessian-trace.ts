@@ -25,7 +25,7 @@ export const flags = {
   seed: { type: 'number', default: 0, integer: true, min: 0, help: 'seed of the weights and probes' },
   probes: { type: 'number', default: 200, integer: true, min: 1, help: 'probes per estimator in the runtime table (BackPACK uses 1000)' },
   curves: { type: 'number', default: 15, integer: true, min: 1, help: 'independent Hutchinson runs in the convergence plot' },
-  maxSamples: { type: 'number', default: 400, integer: true, min: 10, help: 'largest sample count in the convergence plot' },
+  maxSamples: { type: 'number', default: 300, integer: true, min: 10, help: 'largest sample count in the convergence plot' },
   plotBatch: { type: 'number', default: 20, integer: true, min: 1, help: 'V_batch of the sweeps behind the convergence plot' },
   ggnProbes: { type: 'number', default: 100, integer: true, min: 1, help: 'probes of the GGN trace estimators' },
   unitChecks: { type: 'number', default: 100, integer: true, min: 0, help: 'W1 coordinates whose diagonal entry is checked by a unit-vector HVP (all of W2 is checked too)' },

@@ -21,7 +21,7 @@ export const flags = {
   observations: { type: 'number', default: 4, integer: true, min: 1, help: 'initial states with observed final states' },
   time: { type: 'number', default: 0.01, min: 1e-6, help: 'final time T' },
   depth: { type: 'number', default: 0, integer: true, min: 0, help: 'Arnoldi depth of the fit (0: automatic, 30 at n = 32 and T = 0.01, ∝ n·√T like the spectrum of T·A)' },
-  epochs: { type: 'number', default: 150, integer: true, min: 1, help: 'Adam steps (one full-batch gradient each)' },
+  epochs: { type: 'number', default: 100, integer: true, min: 1, help: 'Adam steps (one full-batch gradient each)' },
   lr: { type: 'number', default: 0.08, min: 0, help: 'Adam learning rate' },
   noise: { type: 'number', default: 0, min: 0, help: 'relative Gaussian noise added to the observations' },
   seed: { type: 'number', default: 0, integer: true, min: 0, help: 'seed of the initial states and noise' },
