@@ -12,7 +12,7 @@ import type { Sampler } from './samplers.js';
 import { estimator, type EstimatorOptions } from './estimator.js';
 
 /** Bekas et al. diagonal estimate: `(matvec, key, params)` ⇒ Tensor shaped like one probe. */
-export function bekasDiagonal<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: EstimatorOptions): (matvec: Matvec<P>, key: random.PRNGKey, params?: P) => Tensor {
+export function bekasDiagonal<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: EstimatorOptions): <Q extends P>(matvec: Matvec<Q>, key: random.PRNGKey, params?: Q) => Tensor {
   const est = estimator<P, { num: Tensor; den: Tensor }>((matvec, v, params) => ({
     num: mul(v, applyMatvec('stochtrace.bekasDiagonal', matvec, v, params)),
     den: mul(v, v),

@@ -39,8 +39,8 @@ export interface EstimatorOptions {
   onProgress?: (p: EstimatorProgress) => void;
 }
 
-/** A built estimator: `(matvec, key, params)` ⇒ estimate, differentiable in the tensor leaves of `params`. */
-export type Estimator<P = PyTree, R extends PyTree = PyTree> = (matvec: Matvec<P>, key: random.PRNGKey, params?: P) => R;
+/** A built estimator: `(matvec, key, params)` ⇒ estimate, differentiable in the tensor leaves of `params` (any pytree type Q). */
+export type Estimator<P = PyTree, R extends PyTree = PyTree> = <Q extends P>(matvec: Matvec<Q>, key: random.PRNGKey, params?: Q) => R;
 
 /** The mean and its standard error, each shaped like the integrand's value. */
 export interface MeanAndSem<R extends PyTree = PyTree> {
@@ -139,7 +139,7 @@ function buildCore(fn: string, integrand: Integrand<PyTree, PyTree>, sampler: Sa
 export function estimator<P = PyTree, R extends PyTree = PyTree>(integrand: Integrand<P, R>, sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: EstimatorOptions): Estimator<P, R> {
   const core = buildCore('stochtrace.estimator', integrand as unknown as Integrand<PyTree, PyTree>, sampler, options, false);
   return (matvec, key, params) => {
-    const { s1, def, num } = core.total(matvec as Matvec<PyTree>, key, params as PyTree);
+    const { s1, def, num } = core.total(matvec as unknown as Matvec<PyTree>, key, params as PyTree);
     return unflatten<R>(def, s1.map((s) => div(s, num)));
   };
 }
@@ -148,7 +148,7 @@ export function estimator<P = PyTree, R extends PyTree = PyTree>(integrand: Inte
 export function meanAndSem<P = PyTree, R extends PyTree = PyTree>(integrand: Integrand<P, R>, sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: EstimatorOptions): Estimator<P, MeanAndSem<R>> {
   const core = buildCore('stochtrace.meanAndSem', integrand as unknown as Integrand<PyTree, PyTree>, sampler, options, true);
   return (matvec, key, params) => {
-    const { s1, s2, shift, def, num } = core.total(matvec as Matvec<PyTree>, key, params as PyTree);
+    const { s1, s2, shift, def, num } = core.total(matvec as unknown as Matvec<PyTree>, key, params as PyTree);
     const mean = s1.map((s) => div(s, num));
     // Shifted sums (shift = probe 0's value, a constant) avoid cancellation: var = (Σ(x−K)² − (Σx − N·K)²/N) / (N − 1).
     const sem = s1.map((s, k) => {

@@ -21,7 +21,7 @@ export interface HutchppOptions {
  * Hutch++ trace estimator: `(matvec, key, params)` ⇒ scalar Tensor. With `num` probes and sketch size s it uses
  * s + rank(AS) + (num − s) ≤ num + s matvecs (1.5·num by default); error O(1/matvecs) instead of O(1/√matvecs).
  */
-export function hutchpp<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: HutchppOptions): (matvec: Matvec<P>, key: random.PRNGKey, params?: P) => Tensor {
+export function hutchpp<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: HutchppOptions): <Q extends P>(matvec: Matvec<Q>, key: random.PRNGKey, params?: Q) => Tensor {
   const fn = 'stochtrace.hutchpp';
   check(typeof sampler === 'function', fn, () => `sampler must be a function (key) => Tensor[num, n], received ${describe(sampler)}`);
   checkOptions(fn, options, ['sketchSize']);
@@ -32,7 +32,7 @@ export function hutchpp<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) =>
     const num = probes.length;
     const s = options?.sketchSize ?? Math.ceil(num / 2);
     check(s < num, fn, () => `sketchSize ${s} must be smaller than the number of probes ${num} (the rest are Hutchinson probes)`);
-    const p = params as P;
+    const p = params as typeof params & {};
     const Q = orthonormalise(applyAll(fn, matvec, probes.slice(0, s), shape, p));
     const AQ = applyAll(fn, matvec, Q, shape, p);
     let low: Tensor | null = null;

@@ -51,12 +51,12 @@ function meanAndError(samples: Tensor, m: number): EstimateWithError {
  * XTrace: `(matvec, key, params)` ⇒ {estimate, error} for tr(A) from the sampler's m probes (2m matvecs). A may be
  * non-symmetric. Error O(1/matvecs) for rapidly decaying spectra, like Hutch++, with a built-in error estimate.
  */
-export function xtrace<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: Record<string, never>): (matvec: Matvec<P>, key: random.PRNGKey, params?: P) => EstimateWithError {
+export function xtrace<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: Record<string, never>): <Q extends P>(matvec: Matvec<Q>, key: random.PRNGKey, params?: Q) => EstimateWithError {
   const fn = 'stochtrace.xtrace';
   check(typeof sampler === 'function', fn, () => `sampler must be a function (key) => Tensor[num, n], received ${describe(sampler)}`);
   checkOptions(fn, options, []);
   return (matvec, key, params) => {
-    const { Om, Y, Q, Z, R, Sn, m } = sketch(fn, sampler, matvec, key, params as P);
+    const { Om, Y, Q, Z, R, Sn, m } = sketch(fn, sampler, matvec, key, params as NonNullable<typeof params>);
     const H = matmul(Q, transpose(Z)); // H = Qᵀ A Q
     const W = matmul(Q, transpose(Om)); // column i: Qᵀ ω_i
     const T = matmul(Z, transpose(Om)); // column i: (AQ)ᵀ ω_i
@@ -72,12 +72,12 @@ export function xtrace<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => 
  * XDiag: `(matvec, key, params)` ⇒ {estimate, error} for diag(A) (vectors), A symmetric, from the sampler's m probes
  * (2m matvecs): diag(Q_(i) Q_(i)ᵀ A) + ω_i ⊙ (I − Q_(i) Q_(i)ᵀ) A ω_i averaged over the m leave-one-out bases.
  */
-export function xdiag<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: Record<string, never>): (matvec: Matvec<P>, key: random.PRNGKey, params?: P) => EstimateWithError {
+export function xdiag<P = PyTree>(sampler: Sampler | ((key: random.PRNGKey) => Tensor), options?: Record<string, never>): <Q extends P>(matvec: Matvec<Q>, key: random.PRNGKey, params?: Q) => EstimateWithError {
   const fn = 'stochtrace.xdiag';
   check(typeof sampler === 'function', fn, () => `sampler must be a function (key) => Tensor[num, n], received ${describe(sampler)}`);
   checkOptions(fn, options, []);
   return (matvec, key, params) => {
-    const { Om, Q, Z, R, Sn, m } = sketch(fn, sampler, matvec, key, params as P);
+    const { Om, Q, Z, R, Sn, m } = sketch(fn, sampler, matvec, key, params as NonNullable<typeof params>);
     const base = sum(mul(Q, Z), 0, true); // diag(Q Qᵀ A) for symmetric A (rows of Z are (A q_j)ᵀ = q_jᵀ A)
     const St = transpose(Sn);
     const Qt = matmul(St, Q); // row i: q̃_i = Q s_i

@@ -198,3 +198,20 @@ describe('stochtrace: float32', () => {
     expect(Math.abs(e32.item() - e64.item())).to.be.below(1e-4 * Math.abs(e64.item()));
   });
 });
+
+describe('stochtrace: typed parameters', () => {
+  it('estimators accept matvecs with typed params (type-checked by tsc) and differentiate through them', () => {
+    const typed = (v: T, p: { d: T; s: T }): T => tt.mul(tt.mul(v, p.d), p.s);
+    const d = tt.tensor([1, 2, 3]), s = tt.tensor(2);
+    const key = tt.random.key(0);
+    const e = st.estimator(st.trace(), st.rademacher(3, { num: 4 }), { chunkSize: 2 })(typed, key, { d, s }) as T;
+    const h = st.hutchpp(st.normal(3, { num: 4 }), { sketchSize: 3 })(typed, key, { d, s }); // Gaussian sketch: full rank a.s.
+    const x = st.xtrace(st.normal(3, { num: 2 }))(typed, key, { d, s });
+    const b = st.bekasDiagonal(st.rademacher(3, { num: 2 }))(typed, key, { d, s });
+    // tr(2·diag(1,2,3)) = 12: exact for Rademacher probes (diagonal matrix) and for Hutch++ with a full-rank sketch.
+    expect(Number.isFinite(x.estimate.item()) && Number.isFinite(x.error.item())).to.equal(true);
+    for (const v of [e.item(), h.item(), tt.sum(b).item()]) expect(Math.abs(v - 12)).to.be.below(1e-12);
+    const g = tt.grad((ss: T) => st.estimator(st.trace(), st.rademacher(3, { num: 4 }), { chunkSize: 1 })(typed, key, { d, s: ss }) as T)(s) as T;
+    expect(Math.abs(g.item() - 6)).to.be.below(1e-12);
+  });
+});
