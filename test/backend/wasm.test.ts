@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as tt from '../../src/index.js';
 import { gemm } from '../../src/backend/cpu/matmul.js';
 import {
-  wasmMatmul, wasmThresholds, wasmAvailable, simdSupported, residentStats, setResidentCacheLimit, clearResidentCache,
+  wasmMatmul, wasmSum, wasmThresholds, wasmAvailable, simdSupported, residentStats, setResidentCacheLimit, clearResidentCache,
 } from '../../src/backend/wasm/index.js';
 
 type Arr = Float64Array | Float32Array;
@@ -146,6 +146,24 @@ describe('backend: WebAssembly SIMD kernels', () => {
       }
     });
   }
+
+  it('wasmSum matches a sequential sum on odd lengths and propagates NaN/Inf', () => {
+    const r = rng(13);
+    for (const n of [0, 1, 7, 8, 9, 17, 1000, 100003]) {
+      const a = fill(r, n, false) as Float64Array;
+      let s = 0, sAbs = 0;
+      for (let i = 0; i < n; i++) { s += a[i]; sAbs += Math.abs(a[i]); }
+      // different association order: |error| ≤ 2·n·u·Σ|a_i| (u = 2⁻⁵³)
+      expect(Math.abs(wasmSum(a)! - s)).to.be.at.most(2 * n * 2 ** -53 * sAbs);
+    }
+    const b = Float64Array.from([1, 2, 3, Infinity, 5, 6, 7, 8, 9]);
+    expect(wasmSum(b)).to.equal(Infinity);
+    b[8] = -Infinity; // in the scalar tail
+    expect(wasmSum(b)).to.be.NaN;
+    b[8] = NaN;
+    b[3] = 1;
+    expect(wasmSum(b)).to.be.NaN;
+  });
 
   it('mixed dtypes and empty sizes decline (the TypeScript loops run them)', () => {
     const z = new Int32Array(1);

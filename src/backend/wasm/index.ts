@@ -1,8 +1,8 @@
-/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv), with TypeScript fallback. */
+/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv, a float64 sum), with TypeScript fallback. */
 import { wasmRuntime } from './matmul.js';
 import type { ResidentStats } from './resident.js';
 
-export { wasmMatmul, wasmThresholds } from './matmul.js';
+export { wasmMatmul, wasmSum, wasmThresholds } from './matmul.js';
 export { simdSupported, wasmStatus } from './module.js';
 export type { ResidentStats } from './resident.js';
 

@@ -11,6 +11,7 @@
 ;;   `work` must hold MC·KC + KC·NC elements: the packed A block, then the packed B block (the globals below give
 ;;   MC, KC, NC; the function bodies repeat them as constants, and the packed-B offset MC·KC·8 = MC·KC·4 = 262144).
 ;; gemv_f64 / gemv_f32: y (m) = A (m×k) · x (k), four rows at a time, two vector accumulators per row.
+;; sum_f64: Σ of a float64 array (a streaming read; the benchmark's read-bandwidth probe of wasm memory).
 ;; float32 kernels accumulate in float32 (like XNNPACK/tfjs-wasm); the TypeScript loops accumulate in float64.
 (module
   (memory (export "memory") 1)
@@ -557,4 +558,29 @@
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; ---------------------------------------------------------------- reductions -------------------------------------
+
+  ;; Σ p[0..n) in float64 with four f64x2 accumulators (eight elements a step): a streaming read of the array, used as
+  ;; the in-process read-bandwidth probe of wasm memory and as the sum kernel.
+  (func (export "sum_f64") (param $p i32) (param $n i32) (result f64)
+    (local $end i32) (local $end8 i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f64)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end8 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 3))))
+    (block $vdone (loop $vec
+      (br_if $vdone (i32.ge_u (local.get $p) (local.get $end8)))
+      (local.set $a0 (f64x2.add (local.get $a0) (v128.load (local.get $p))))
+      (local.set $a1 (f64x2.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+      (local.set $a2 (f64x2.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+      (local.set $a3 (f64x2.add (local.get $a3) (v128.load offset=48 (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $vec)))
+    (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1)) (f64x2.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+    (block $tdone (loop $tail
+      (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $s (f64.add (local.get $s) (f64.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br $tail)))
+    (local.get $s))
 )

@@ -94,3 +94,18 @@ function release(rt: Runtime, sa: Staged, sb: Staged): void {
   rt.resident.release(sa);
   rt.resident.release(sb);
 }
+
+/**
+ * Σ a over all entries on the wasm kernels (float64; four vector accumulators, so the order of summation differs from a
+ * sequential loop), or null without the kernels. A large array is resident from its second use on, which makes this
+ * a read-bandwidth probe of wasm memory.
+ */
+export function wasmSum(a: Float64Array): number | null {
+  const rt = wasmRuntime();
+  if (!rt) return null;
+  const s = rt.resident.stage(a);
+  if (!s) return null;
+  const total = rt.k.sum_f64(s.ptr, a.length);
+  rt.resident.release(s);
+  return total;
+}

@@ -13,6 +13,8 @@ export interface KernelExports {
   gemm_f32(A: number, B: number, C: number, m: number, k: number, n: number, work: number): void;
   /** y (m) = A (m×k) · x (k), float32 (f32 accumulation). */
   gemv_f32(A: number, x: number, y: number, m: number, k: number): void;
+  /** Σ of n float64 values at p. */
+  sum_f64(p: number, n: number): number;
   /** Blocking parameters of the float64 gemm (rows of the packed A block, depth, columns of the packed B block). */
   F64_MC: WebAssembly.Global; F64_KC: WebAssembly.Global; F64_NC: WebAssembly.Global;
   /** Blocking parameters of the float32 gemm. */
