@@ -25,6 +25,19 @@ function supported(mode: SyncMode): boolean {
   }
 }
 
+/**
+ * The mode a compiled kernel runs in: gpu.js reports every GL kernel as 'gpu', so the context type tells WebGL2 from
+ * WebGL (browsers) and headless GL (Node); other kernels report their own mode ('webasm', 'cpu', ...).
+ */
+function resolveMode(kernel: { constructor: { mode?: string }; context?: unknown }, requested: string): string {
+  const mode = kernel.constructor.mode ?? requested;
+  if (mode !== 'gpu') return mode;
+  const g = globalThis as { WebGL2RenderingContext?: new () => unknown; WebGLRenderingContext?: new () => unknown };
+  if (g.WebGL2RenderingContext && kernel.context instanceof g.WebGL2RenderingContext) return 'webgl2';
+  if (g.WebGLRenderingContext && kernel.context instanceof g.WebGLRenderingContext) return 'webgl';
+  return requested === 'headlessgl' ? 'headlessgl' : 'gpu';
+}
+
 function envMode(): string | undefined {
   return typeof process !== 'undefined' ? process.env?.TRACETAPE_GPUJS_MODE : undefined;
 }
@@ -58,7 +71,7 @@ export class GpujsContext {
         const probe = gpu.createKernel('function (a) { return a[this.thread.x] + 1; }').setOutput([4]);
         const r = probe(new Float32Array([1, 2, 3, 4])) as unknown as ArrayLike<number>;
         if (r[3] !== 5) throw new Error(`probe kernel returned ${r[3]} instead of 5`);
-        const mode = (probe.kernel.constructor as unknown as { mode?: string }).mode ?? requested;
+        const mode = resolveMode(probe.kernel as unknown as { constructor: { mode?: string }; context?: unknown }, requested);
         probe.destroy();
         chosen = { gpu, requested, mode };
         break;
