@@ -159,7 +159,7 @@ describe('examples: probed-gradients (seed 05)', () => {
   it('run(): probed-gradient errors fall with r, the adjoint matches the tape, randomized SVD matches the spectrum', async () => {
     const r = await runProbedGradients({
       maxProbes: 32, reps: 3, errorBatch: 8, trainSteps: 4, trainBatch: 10, testSize: 20, trainProbes: 4,
-      grid: 41, steps: 150, fwiIters: 3, fwiProbes: 4, svdRank: 4, quiet: true, outDir: null,
+      grid: 41, steps: 150, fwiIters: 3, fwiProbes: 4, svdRank: 4, memChannels: 8, memSize: 16, quiet: true, outDir: null,
     });
     const first = (e: { meanRelErr: number }[]): number => e[0].meanRelErr;
     const last = (e: { meanRelErr: number }[]): number => e[e.length - 1].meanRelErr;
@@ -170,6 +170,11 @@ describe('examples: probed-gradients (seed 05)', () => {
     expect(r.xconv.slopes.conv2).to.be.within(-0.8, -0.25);
     expect(r.fwi.adjointVsTape).to.be.below(1e-10);
     expect(r.xconv.training).to.have.length(2);
+    // Measured (mocha runs node with --expose-gc): the exact stack keeps its inputs and their 9× im2col columns
+    // (~5 MiB here), the probed one only Zᵀx plus the layer outputs (~0.5 MiB); we require a 3× saving.
+    const { exactBytes, probedBytes } = r.xconv.measuredMemory;
+    expect(exactBytes).to.be.a('number');
+    expect(exactBytes as number).to.be.above(3 * (probedBytes as number));
     expect(r.fwi.inversion).to.have.length(3);
     // Randomized SVD (one power iteration, oversampling 10) of a wavefield matrix: top singular values to 1e-3,
     // approximation error within 1% of the Eckart–Young optimum.
