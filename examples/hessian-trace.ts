@@ -112,6 +112,9 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Hessi
     ['method', 'V_batch', 'estimate', 'time [s]', 'speed-up'],
     runtime.map((r) => [r.method, r.vBatch, Number(r.estimate.toFixed(4)), Number(r.seconds.toFixed(2)), Number(r.speedup.toFixed(2))]));
 
+  ctx.log('All rows use the same probes: the full-Hessian rows agree to rounding; the block-diagonal row drops the cross-layer terms '
+    + '2·v1ᵀH12v2 of each quadratic form (zero in expectation), so its estimate differs while its expectation is the same trace.');
+
   // Convergence: `curves` independent probe streams, running means read off at log-spaced sample counts.
   const counts = logCounts(o.maxSamples);
   const curveKeys = tt.random.split(kCurves, o.curves);
