@@ -103,9 +103,11 @@ function probeSource(kind: ProbeKind, precision: 53 | 24): string {
         if (uu == 1) { nl = cm; } else { nl = -Math.log(uu) * cm / (1 - uu); }
       }
       const rr = Math.sqrt(2 * nl);
-      const th = 6.283185307179586 * ${uni('x2h', 'x2l', 'x3h', 'x3l')};
-      if (q < 1) { return rr * Math.cos(th); }
-      return rr * Math.sin(th);
+      // θ = 2πu; evaluated as θ − π ∈ [−π, π) (cos θ = −cos(θ − π), sin θ = −sin(θ − π)): GLSL sin/cos are most
+      // accurate on small arguments.
+      const th = 6.283185307179586 * (${uni('x2h', 'x2l', 'x3h', 'x3l')} - 0.5);
+      if (q < 1) { return -rr * Math.cos(th); }
+      return -rr * Math.sin(th);
     }`;
   }
   return s;
