@@ -64,6 +64,18 @@ function checkOut(fn: string, out: unknown, i: number): Tensor[] {
   return leaves;
 }
 
+/** Stack per-element output leaves along a new leading axis, checking that every element has the same leaves and shapes. */
+function stackOutputs(fn: string, per: Tensor[][]): Tensor[] {
+  return per[0].map((l0, k) => {
+    for (let i = 1; i < per.length; i++) {
+      check(per[i].length === per[0].length, fn, () => `f returned ${per[i].length} leaves for element ${i} but ${per[0].length} for element 0`);
+      const s = per[i][k].shape;
+      check(s.length === l0.shape.length && s.every((d, j) => d === l0.shape[j]), fn, () => `f returned shape ${fmtShape(s)} for element ${i} but ${fmtShape(l0.shape)} for element 0 (output leaf ${k})`);
+    }
+    return concatRows(per.map((o) => o[k]), true);
+  });
+}
+
 /**
  * Apply `f(x_i, params)` to every element x_i of `xs` along its leading axis, sequentially, and stack the results
  * (`lax.map`). With `{checkpoint: true}` each chunk of `batchSize` elements is one checkpoint: backward recomputes it;
@@ -86,7 +98,7 @@ export function map<R extends PyTree, P extends PyTree = PyTree>(f: (x: PyTree, 
       per.push(checkOut(fn, out, i));
       if (outRef.def === null) outRef.def = flatten(out)[1];
     }
-    return per[0].map((_, k) => concatRows(per.map((o) => o[k]), true));
+    return stackOutputs(fn, per);
   };
   if (!ckpt || !isRecording([...split.leaves, ...flatten(params)[0]])) {
     const per: Tensor[][] = [];
@@ -95,17 +107,9 @@ export function map<R extends PyTree, P extends PyTree = PyTree>(f: (x: PyTree, 
       const [leaves, d] = flatten(out);
       check(leaves.length > 0, fn, () => `f must return a Tensor or a pytree of Tensors, received ${describe(out)}`);
       if (outRef.def === null) outRef.def = d;
-      check(leaves.length === per[0]?.length || per.length === 0, fn, () => `f returned ${leaves.length} leaves for element ${i} but ${per[0].length} for element 0`);
       per.push(leaves);
     }
-    const stacked = per[0].map((l0, k) => {
-      for (let i = 1; i < per.length; i++) {
-        const s = per[i][k].shape;
-        check(s.length === l0.shape.length && s.every((d, j) => d === l0.shape[j]), fn, () => `f returned shape ${fmtShape(s)} for element ${i} but ${fmtShape(l0.shape)} for element 0 (output leaf ${k})`);
-      }
-      return concatRows(per.map((o) => o[k]), true);
-    });
-    return unflatten<R>(outRef.def as TreeDef, stacked);
+    return unflatten<R>(outRef.def as TreeDef, stackOutputs(fn, per));
   }
   // Closures over tensors being differentiated would lose their gradient in the recomputation: check chunk 0 once.
   {

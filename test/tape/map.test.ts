@@ -161,3 +161,16 @@ describe('tape: closures in chunked combinators', () => {
     }
   });
 });
+
+describe('tape: map output checks', () => {
+  it('rejects elements whose outputs differ in shape, with and without checkpoint', () => {
+    const ragged = (x: tt.PyTree, p: tt.PyTree): tt.PyTree => {
+      const r = x as tt.Tensor;
+      return r._data[0] > 0.5 ? tt.mul(r, p as tt.Tensor) : tt.sum(tt.mul(r, p as tt.Tensor));
+    };
+    for (const checkpoint of [false, true]) {
+      expect(() => tt.grad((w: tt.Tensor) => tt.sum(tt.map(ragged, xs, { checkpoint, batchSize: 5, params: w }) as tt.Tensor))(w0))
+        .to.throw(tt.TracetapeError, /map: f returned shape \[(3)?\] for element 1 but \[(3)?\] for element 0/);
+    }
+  });
+});
