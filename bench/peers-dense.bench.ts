@@ -133,7 +133,7 @@ writeSection('peers-dense', 'Peers: dense matvec and matmul GFLOP/s vs NumPy and
 Same deterministic matrices (A_ij = sin(0.001·(i·n + j)), B likewise with cos) in every implementation; times per call,
 median (min–max) of ${repeats} samples, each sample looping the product until about ${minWork.toExponential(0)} flops.
 “speed vs X” is X's time / this row's time (> 1 means this row is faster).
-${pythonLine()} NumPy uses its BLAS with OPENBLAS_NUM_THREADS=1.
+${pythonLine()}
 ${tfPeer.line}. ${gpujsLine}
 ${numpyNote ? `\nNumPy peer ${numpyNote.startsWith('skipped') ? numpyNote : `— ${numpyNote}`}.\n` : ''}
 Single-thread JavaScript read bandwidth measured in this run (sum over a 256 MiB Float64Array): ${readGBs.toFixed(1)} GB/s; a

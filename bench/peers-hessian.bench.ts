@@ -86,7 +86,8 @@ const why = best >= 5 ? '' : `
 Why the 5× target is missed on this machine: the cost per probe is dominated by GEMMs against the 256 × 784 input batch,
 which run at the same FLOP rate whatever their width on one CPU core. A sequential HVP redoes the primal forward and backward
 pass for every probe (four such GEMMs); a batched sweep shares the primal pass and needs two wide GEMMs per probe block,
-so sharing work bounds the gain near 2×.${torchNoteVmap} BackPACK's 5.3× comes from amortising per-call overhead on a GPU,
+so sharing the primal pass removes about half of the GEMM work per probe; the rest of the gain comes from fewer,
+larger calls (less per-op overhead).${torchNoteVmap} BackPACK's 5.3× comes from amortising per-call overhead on a GPU,
 which is not the bottleneck on this CPU.`;
 
 writeSection('peers-hessian', 'Peers: Hessian trace of the MNIST MLP vs PyTorch (issue 7, benchmark 3)', `

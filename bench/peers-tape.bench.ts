@@ -9,8 +9,8 @@ import { pythonLine, runPython, skipReason } from './peers/python.js';
 import { loadTfjs } from './peers/tfjs.js';
 import { errorLine, fmtT, ratio, relDiff, sci } from './peers/report.js';
 
-const calls = quick ? 2000 : 20000;
-const repeats = quick ? 3 : 7;
+const calls = quick ? 1000 : 10000;
+const repeats = quick ? 3 : 5;
 const OPS = 6; // matmul, tanh, matmul, sub, square, mean
 
 const x = Float64Array.from({ length: 32 }, (_, i) => Math.sin(0.7 * i));

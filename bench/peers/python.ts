@@ -51,12 +51,18 @@ export function skipReason(needs: ('numpy' | 'scipy' | 'torch')[]): string | nul
   return null;
 }
 
+/** Thrown by runPython when the peer ran past its time limit (and was killed). */
+export class PeerTimeout extends Error {
+  constructor(script: string, readonly seconds: number) { super(`${script} timed out after ${seconds} s (killed)`); }
+}
+
 /** Run bench/peers/<script> with `args` as JSON on stdin (single-threaded BLAS/torch unless `env` says otherwise); parse its last stdout line as JSON. */
 export function runPython<T>(script: string, args: unknown, timeoutMs: number, env: Record<string, string> = {}): T {
   const r = spawnSync(PYTHON, [path.join(here, script)], {
     input: JSON.stringify(args), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 2 ** 20,
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONHASHSEED: '0', ...env },
+    killSignal: 'SIGKILL', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONHASHSEED: '0', ...env },
   });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') throw new PeerTimeout(script, timeoutMs / 1000);
   if (r.error) throw new Error(`${script}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${script} exited with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
