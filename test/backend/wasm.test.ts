@@ -42,8 +42,10 @@ function absProduct(a: Arr, b: Arr, m: number, k: number, n: number, aOff: Int32
 
 function runWasm(a: Arr, b: Arr, m: number, k: number, n: number, aOff: Int32Array, bOff: Int32Array, warmMatvec = true): Arr {
   const out = a instanceof Float32Array ? new Float32Array(aOff.length * m * n) : new Float64Array(aOff.length * m * n);
-  // a matvec may decline the first use of a large matrix (see the resident-cache test); the next call must run the kernels
-  if (warmMatvec && n === 1 && a.byteLength >= 65536) wasmMatmul(a, b, out, m, k, n, aOff, bOff);
+  // a matvec (or a product with < 4 rows) may decline the first use of a large matrix (see the resident-cache test);
+  // the next call must run the kernels
+  const large = n === 1 ? a.byteLength >= 65536 : m < 4 && b.byteLength >= 65536;
+  if (warmMatvec && large) wasmMatmul(a, b, out, m, k, n, aOff, bOff);
   out.fill(0);
   expect(wasmMatmul(a, b, out, m, k, n, aOff, bOff), `wasm took ${m}×${k}×${n}`).to.equal(true);
   return out;
@@ -115,6 +117,12 @@ describe('backend: WebAssembly SIMD kernels', () => {
     it(`${dt} gemv (n = 1) on odd sizes, including k below one vector step`, () => {
       let seed = f32 ? 300 : 400;
       for (const m of [1, 3, 4, 17, 129]) for (const k of [1, 2, 3, 7, 8, 9, 17, 129, 1000]) check(m, k, 1, f32, seed++);
+    });
+
+    it(`${dt} row vectors and thin matrices times a matrix (m < 4: the vector-matrix kernel), odd column counts`, () => {
+      let seed = f32 ? 500 : 600;
+      for (const m of [1, 2, 3]) for (const k of [1, 3, 4, 5, 17, 129]) for (const n of [2, 3, 4, 5, 7, 9, 17, 130, 301]) check(m, k, n, f32, seed++);
+      check(2, 700, 1500, f32, seed++); // large B: declined on first use, then resident
     });
 
     it(`${dt} batched and broadcast offsets (batched matvec with k = 1…64 right-hand sides)`, () => {

@@ -11,6 +11,7 @@
 ;;   `work` must hold MC·KC + KC·NC elements: the packed A block, then the packed B block (the globals below give
 ;;   MC, KC, NC; the function bodies repeat them as constants, and the packed-B offset MC·KC·8 = MC·KC·4 = 262144).
 ;; gemv_f64 / gemv_f32: y (m) = A (m×k) · x (k), four rows at a time, two vector accumulators per row.
+;; gevm_f64 / gevm_f32: y (n) = xᵀ B for a row vector x (small m), streaming B once without packing.
 ;; sum_f64: Σ of a float64 array (a streaming read; the benchmark's read-bandwidth probe of wasm memory).
 ;; float32 kernels accumulate in float32 (like XNNPACK/tfjs-wasm); the TypeScript loops accumulate in float64.
 (module
@@ -558,6 +559,158 @@
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; ---------------------------------------------------------------- vector × matrix ---------------------------------
+
+  ;; y (n) = xᵀ B: x (k), B (k×n) row-major, f64. Streams four rows of B at a time into y (which stays in cache),
+  ;; vectorised over the columns; a row-vector times a matrix, where the packed gemm would copy B for one pass.
+  (func (export "gevm_f64") (param $x i32) (param $B i32) (param $y i32) (param $k i32) (param $n i32)
+    (local $ldb i32) (local $p i32) (local $j i32) (local $endv i32) (local $end i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end (local.get $ldb))
+    (local.set $endv (i32.and (local.get $ldb) (i32.const -16)))
+    (memory.fill (local.get $y) (i32.const 0) (local.get $ldb))
+    (local.set $b0 (local.get $B))
+    (block $done4 (loop $rows4
+      (br_if $done4 (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+      (local.set $b1 (i32.add (local.get $b0) (local.get $ldb)))
+      (local.set $b2 (i32.add (local.get $b1) (local.get $ldb)))
+      (local.set $b3 (i32.add (local.get $b2) (local.get $ldb)))
+      (local.set $s0 (f64.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
+      (local.set $s1 (f64.load offset=8 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
+      (local.set $s2 (f64.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
+      (local.set $s3 (f64.load offset=24 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
+      (local.set $x0 (f64x2.splat (local.get $s0)))
+      (local.set $x1 (f64x2.splat (local.get $s1)))
+      (local.set $x2 (f64x2.splat (local.get $s2)))
+      (local.set $x3 (f64x2.splat (local.get $s3)))
+      (local.set $j (i32.const 0))
+      (block $vdone (loop $vec
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $endv)))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f64x2.add (v128.load (i32.add (local.get $y) (local.get $j)))
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $j))))
+                       (f64x2.mul (local.get $x1) (v128.load (i32.add (local.get $b1) (local.get $j)))))
+              (f64x2.add (f64x2.mul (local.get $x2) (v128.load (i32.add (local.get $b2) (local.get $j))))
+                       (f64x2.mul (local.get $x3) (v128.load (i32.add (local.get $b3) (local.get $j))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vec)))
+      (block $tdone (loop $tail
+        (br_if $tdone (i32.ge_u (local.get $j) (local.get $end)))
+        (f64.store (i32.add (local.get $y) (local.get $j))
+          (f64.add (f64.load (i32.add (local.get $y) (local.get $j)))
+            (f64.add
+              (f64.add (f64.mul (local.get $s0) (f64.load (i32.add (local.get $b0) (local.get $j))))
+                       (f64.mul (local.get $s1) (f64.load (i32.add (local.get $b1) (local.get $j)))))
+              (f64.add (f64.mul (local.get $s2) (f64.load (i32.add (local.get $b2) (local.get $j))))
+                       (f64.mul (local.get $s3) (f64.load (i32.add (local.get $b3) (local.get $j))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $tail)))
+      (local.set $b0 (i32.add (local.get $b3) (local.get $ldb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $rows4)))
+    ;; leftover rows of B (k mod 4)
+    (block $done1 (loop $rows1
+      (br_if $done1 (i32.ge_u (local.get $p) (local.get $k)))
+      (local.set $s0 (f64.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
+      (local.set $x0 (f64x2.splat (local.get $s0)))
+      (local.set $j (i32.const 0))
+      (block $vdone1 (loop $vec1
+        (br_if $vdone1 (i32.ge_u (local.get $j) (local.get $endv)))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f64x2.add (v128.load (i32.add (local.get $y) (local.get $j)))
+            (f64x2.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vec1)))
+      (block $tdone1 (loop $tail1
+        (br_if $tdone1 (i32.ge_u (local.get $j) (local.get $end)))
+        (f64.store (i32.add (local.get $y) (local.get $j))
+          (f64.add (f64.load (i32.add (local.get $y) (local.get $j)))
+            (f64.mul (local.get $s0) (f64.load (i32.add (local.get $b0) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $tail1)))
+      (local.set $b0 (i32.add (local.get $b0) (local.get $ldb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $rows1))))
+
+  ;; y (n) = xᵀ B: x (k), B (k×n) row-major, f32. Streams four rows of B at a time into y (which stays in cache),
+  ;; vectorised over the columns; a row-vector times a matrix, where the packed gemm would copy B for one pass.
+  (func (export "gevm_f32") (param $x i32) (param $B i32) (param $y i32) (param $k i32) (param $n i32)
+    (local $ldb i32) (local $p i32) (local $j i32) (local $endv i32) (local $end i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end (local.get $ldb))
+    (local.set $endv (i32.and (local.get $ldb) (i32.const -16)))
+    (memory.fill (local.get $y) (i32.const 0) (local.get $ldb))
+    (local.set $b0 (local.get $B))
+    (block $done4 (loop $rows4
+      (br_if $done4 (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+      (local.set $b1 (i32.add (local.get $b0) (local.get $ldb)))
+      (local.set $b2 (i32.add (local.get $b1) (local.get $ldb)))
+      (local.set $b3 (i32.add (local.get $b2) (local.get $ldb)))
+      (local.set $s0 (f32.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2)))))
+      (local.set $s1 (f32.load offset=4 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2)))))
+      (local.set $s2 (f32.load offset=8 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2)))))
+      (local.set $s3 (f32.load offset=12 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2)))))
+      (local.set $x0 (f32x4.splat (local.get $s0)))
+      (local.set $x1 (f32x4.splat (local.get $s1)))
+      (local.set $x2 (f32x4.splat (local.get $s2)))
+      (local.set $x3 (f32x4.splat (local.get $s3)))
+      (local.set $j (i32.const 0))
+      (block $vdone (loop $vec
+        (br_if $vdone (i32.ge_u (local.get $j) (local.get $endv)))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $y) (local.get $j)))
+            (f32x4.add
+              (f32x4.add (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $j))))
+                       (f32x4.mul (local.get $x1) (v128.load (i32.add (local.get $b1) (local.get $j)))))
+              (f32x4.add (f32x4.mul (local.get $x2) (v128.load (i32.add (local.get $b2) (local.get $j))))
+                       (f32x4.mul (local.get $x3) (v128.load (i32.add (local.get $b3) (local.get $j))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vec)))
+      (block $tdone (loop $tail
+        (br_if $tdone (i32.ge_u (local.get $j) (local.get $end)))
+        (f32.store (i32.add (local.get $y) (local.get $j))
+          (f32.add (f32.load (i32.add (local.get $y) (local.get $j)))
+            (f32.add
+              (f32.add (f32.mul (local.get $s0) (f32.load (i32.add (local.get $b0) (local.get $j))))
+                       (f32.mul (local.get $s1) (f32.load (i32.add (local.get $b1) (local.get $j)))))
+              (f32.add (f32.mul (local.get $s2) (f32.load (i32.add (local.get $b2) (local.get $j))))
+                       (f32.mul (local.get $s3) (f32.load (i32.add (local.get $b3) (local.get $j))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail)))
+      (local.set $b0 (i32.add (local.get $b3) (local.get $ldb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $rows4)))
+    ;; leftover rows of B (k mod 4)
+    (block $done1 (loop $rows1
+      (br_if $done1 (i32.ge_u (local.get $p) (local.get $k)))
+      (local.set $s0 (f32.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 2)))))
+      (local.set $x0 (f32x4.splat (local.get $s0)))
+      (local.set $j (i32.const 0))
+      (block $vdone1 (loop $vec1
+        (br_if $vdone1 (i32.ge_u (local.get $j) (local.get $endv)))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $y) (local.get $j)))
+            (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $vec1)))
+      (block $tdone1 (loop $tail1
+        (br_if $tdone1 (i32.ge_u (local.get $j) (local.get $end)))
+        (f32.store (i32.add (local.get $y) (local.get $j))
+          (f32.add (f32.load (i32.add (local.get $y) (local.get $j)))
+            (f32.mul (local.get $s0) (f32.load (i32.add (local.get $b0) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail1)))
+      (local.set $b0 (i32.add (local.get $b0) (local.get $ldb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $rows1))))
 
   ;; ---------------------------------------------------------------- reductions -------------------------------------
 

@@ -54,7 +54,8 @@ function workBytesFor(k: KernelExports, f64: boolean, n: number): number {
 /**
  * out[t] (m×n) = a[aOffsets[t]…] (m×k) · b[bOffsets[t]…] (k×n) on the wasm kernels. Returns false (having written
  * nothing) when the call should run on the TypeScript loops instead: no WebAssembly SIMD, mixed dtypes, a size
- * under `wasmThresholds`, the first matvec with a large (≥ 64 KiB) matrix, or wasm memory exhausted.
+ * under `wasmThresholds`, the first matvec with a large (≥ 64 KiB) matrix (or first product of fewer than 4 rows with a
+ * large B), or wasm memory exhausted.
  */
 export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: number, k: number, n: number, aOffsets: Int32Array, bOffsets: Int32Array): boolean {
   const batches = aOffsets.length;
@@ -66,9 +67,13 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
   if (!rt) return false;
   // A single matvec reads its matrix once, so copying a large matrix in costs more than the TypeScript gemv saves:
   // the first time, let the TypeScript loops run; from the second use on (Lanczos, CG, probes) the matrix is resident.
+  // Likewise a product with fewer rows than one micro-tile (m < 4) reads B once: rows of A times B run the
+  // vector-matrix kernel (no packing), and a large B is copied in only from its second use.
+  const rowwise = n > 1 && m < 4;
   if (n === 1 && rt.resident.firstSight(a)) return false;
+  if (rowwise && rt.resident.firstSight(b)) return false;
   const es = f64 ? 8 : 4;
-  if (n > 1 && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
+  if (n > 1 && !rowwise && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
   const sa = rt.resident.stage(a);
   if (!sa) return false;
   const sb = rt.resident.stage(b);
@@ -80,6 +85,10 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
     const pa = sa.ptr + aOffsets[t] * es, pb = sb.ptr + bOffsets[t] * es, pc = outPtr + t * m * n * es;
     if (n === 1) {
       if (f64) K.gemv_f64(pa, pb, pc, m, k); else K.gemv_f32(pa, pb, pc, m, k);
+    } else if (rowwise) {
+      for (let i = 0; i < m; i++) {
+        if (f64) K.gevm_f64(pa + i * k * es, pb, pc + i * n * es, k, n); else K.gevm_f32(pa + i * k * es, pb, pc + i * n * es, k, n);
+      }
     } else if (f64) K.gemm_f64(pa, pb, pc, m, k, n, rt.work);
     else K.gemm_f32(pa, pb, pc, m, k, n, rt.work);
   }

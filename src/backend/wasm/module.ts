@@ -13,6 +13,10 @@ export interface KernelExports {
   gemm_f32(A: number, B: number, C: number, m: number, k: number, n: number, work: number): void;
   /** y (m) = A (m×k) · x (k), float32 (f32 accumulation). */
   gemv_f32(A: number, x: number, y: number, m: number, k: number): void;
+  /** y (n) = xᵀ B with x (k), B (k×n), float64. */
+  gevm_f64(x: number, B: number, y: number, k: number, n: number): void;
+  /** y (n) = xᵀ B with x (k), B (k×n), float32. */
+  gevm_f32(x: number, B: number, y: number, k: number, n: number): void;
   /** Σ of n float64 values at p. */
   sum_f64(p: number, n: number): number;
   /** Blocking parameters of the float64 gemm (rows of the packed A block, depth, columns of the packed B block). */
