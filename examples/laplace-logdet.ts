@@ -144,7 +144,7 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Lapla
   ]);
 
   // 5) The evidence curve over δ for the figure (SLQ with the same probes at every δ).
-  const grid = Array.from({ length: 25 }, (_, i) => Math.log(1e-2) + (i * (Math.log(1e3) - Math.log(1e-2))) / 24);
+  const grid = Array.from({ length: 25 }, (_, i) => Math.log(1e-2) + (i * (Math.log(1e2) - Math.log(1e-2))) / 24);
   const curve = { logDelta: grid, exact: [] as number[], diagonal: [] as number[], slq: [] as number[] };
   tt.noGrad(() => {
     for (const g of grid) {
@@ -162,8 +162,9 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Lapla
       { label: `SLQ (${o.probes} probes, depth ${o.depth})`, x: deltas, y: curve.slq, kind: 'both', dashed: true },
       { label: 'diagonal approximation', x: deltas, y: curve.diagonal },
     ],
-    refLines: tuned.map((t, k) => ({ axis: 'x' as const, value: t.delta, label: `${t.method} δ*`, color: ['#0072B2', '#D55E00', '#009E73'][k] })),
-    legend: 'bottom-left',
+    refLines: tuned.map((t, k) => ({ axis: 'x' as const, value: t.delta, label: k === 1 ? undefined : `${k === 0 ? 'exact, SLQ' : t.method} δ*`, color: ['#0072B2', '#D55E00', '#009E73'][k] })),
+    yRange: [Math.max(...curve.exact) - 120, Math.max(...curve.exact) + 15],
+    legend: 'bottom-right',
   }));
   const results: LaplaceResults = { parameters: P, trainRmse, atTrainDelta, tuned, curve };
   ctx.writeJson({ options: { ...o, quiet: undefined, outDir: undefined }, ...results });

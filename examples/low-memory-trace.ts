@@ -74,7 +74,7 @@ class Sampler {
   private peak = 0;
   constructor(private readonly exact: boolean) {}
   start(): void { collectGarbage(); this.base = liveBytes(); this.peak = this.base; }
-  tick(): void { if (this.exact) collectGarbage(); const b = liveBytes(); if (b > this.peak) this.peak = b; }
+  tick(): void { if (this.exact) collectGarbage(1); const b = liveBytes(); if (b > this.peak) this.peak = b; }
   peakBytes(): number { this.tick(); return Math.max(0, this.peak - this.base); }
   since(): number { return Math.max(0, liveBytes() - this.base); }
 }

@@ -1,10 +1,10 @@
 /** Peak-memory sampling for the examples: heap + ArrayBuffers above a post-GC baseline, sampled by explicit ticks. */
 
-/** Run a full GC when node was started with --expose-gc (a no-op otherwise); returns whether it ran. */
-export function collectGarbage(): boolean {
+/** Run full GCs (`passes`, default 2) when node was started with --expose-gc (a no-op otherwise); returns whether it ran. */
+export function collectGarbage(passes = 2): boolean {
   const g = (globalThis as { gc?: () => void }).gc;
   if (!g) return false;
-  g(); g();
+  for (let i = 0; i < passes; i++) g();
   return true;
 }
 
