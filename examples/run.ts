@@ -48,12 +48,23 @@ async function main(argv: string[]): Promise<number> {
   const mod = await load(name);
   let values: Record<string, unknown>;
   try {
-    const parsed = parseFlags(mod.flags, rest);
+    // Common flags of every example: --out-dir <dir> (default examples/out/) and --quiet.
+    const common: Record<string, unknown> = {};
+    const own: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '--quiet') common.quiet = true;
+      else if (rest[i] === '--out-dir') {
+        if (i + 1 >= rest.length) throw new FlagError('--out-dir needs a value');
+        common.outDir = rest[++i];
+      } else if (rest[i].startsWith('--out-dir=')) common.outDir = rest[i].slice('--out-dir='.length);
+      else own.push(rest[i]);
+    }
+    const parsed = parseFlags(mod.flags, own);
     if (parsed.help) {
-      process.stdout.write(`${name}: ${mod.description}\n\nflags:\n${flagHelp(mod.flags)}\n`);
+      process.stdout.write(`${name}: ${mod.description}\n\nflags:\n${flagHelp(mod.flags)}\n  --out-dir <dir>  where figures and JSON go (default: examples/out)\n  --quiet          print nothing\n`);
       return 0;
     }
-    values = parsed.values;
+    values = { ...parsed.values, ...common };
   } catch (e) {
     if (e instanceof FlagError) {
       process.stderr.write(`${name}: ${e.message}\n\nflags:\n${flagHelp(mod.flags)}\n`);
