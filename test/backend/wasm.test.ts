@@ -94,6 +94,21 @@ describe('backend: WebAssembly SIMD kernels', () => {
     expect(msg).to.match(/up to date/);
   });
 
+  it('TRACETAPE_WASM=0 disables the kernels: tt.matmul runs the TypeScript loops and backendInfo says so', function () {
+    this.timeout(60000); // a child process compiles the library with tsx
+    const script = "import * as tt from './src/index.ts';"
+      + 'const a = tt.arange(64 * 48).reshape([64, 48]).div(1000), b = tt.ones([48, 40]);'
+      + 'const c = tt.matmul(a, b).data();'
+      + 'console.log(JSON.stringify({ detail: tt.backendInfo().detail, c0: c[0], c1: c[41] }));';
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8', env: { ...process.env, TRACETAPE_WASM: '0', TRACETAPE_BACKEND: 'cpu' } });
+    const res = JSON.parse(out.trim().split('\n').pop()!) as { detail: string; c0: number; c1: number };
+    expect(res.detail).to.match(/disabled by TRACETAPE_WASM=0/);
+    // row 0: Σ_{p<48} p/1000 = 1.128; row 1: Σ (48 + p)/1000 = 3.432 (exact sums of a few decimals: 1e-12)
+    expect(res.c0).to.be.closeTo(1.128, 1e-12);
+    expect(res.c1).to.be.closeTo(3.432, 1e-12);
+  });
+
   it('loads where WebAssembly SIMD exists (Node ≥ 20 has it) and reports itself in backendInfo', () => {
     expect(simdSupported()).to.equal(true);
     expect(wasmAvailable()).to.equal(true);

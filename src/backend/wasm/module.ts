@@ -47,9 +47,10 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function instantiateFrom(module: WebAssembly.Module): void {
-  const instance = new WebAssembly.Instance(module, {});
-  state = { exports: instance.exports as unknown as KernelExports, reason: 'WebAssembly SIMD kernels loaded' };
+function instantiateFrom(module: WebAssembly.Module): KernelExports {
+  const exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  state = { exports, reason: 'WebAssembly SIMD kernels loaded' };
+  return exports;
 }
 
 /**
@@ -68,18 +69,18 @@ export function wasmKernels(): KernelExports | null {
     state = { exports: null, reason: 'WebAssembly SIMD unavailable in this engine' };
     return null;
   }
+  if (pending) return null;
   const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  let module: WebAssembly.Module;
   try {
-    instantiateFrom(new WebAssembly.Module(bytes));
-  } catch (err) {
-    if (pending) return null;
-    pending = WebAssembly.compile(bytes).then(instantiateFrom, (e: unknown) => {
+    module = new WebAssembly.Module(bytes);
+  } catch {
+    pending = WebAssembly.compile(bytes).then((m) => { instantiateFrom(m); }, (e: unknown) => {
       state = { exports: null, reason: `WebAssembly compilation failed: ${String(e)}` };
     });
-    void err;
     return null;
   }
-  return state ? (state as { exports: KernelExports | null }).exports : null;
+  return instantiateFrom(module);
 }
 
 /** Why the kernels are or are not in use (for backendInfo-style reporting). */
