@@ -20,7 +20,7 @@ export interface FunmOptions {
 }
 
 /** A matrix-function-vector product `(matvec, v, params) => f(A(params)) v`. */
-export type FunmVector<P> = (matvec: Matvec<P>, v: Tensor, params: P) => Tensor;
+export type FunmVector = <P>(matvec: Matvec<P>, v: Tensor, params: P) => Tensor;
 
 /** @internal Validate FunmOptions and return them as iteration options. */
 export function funmIterationOptions(fn: string, options: FunmOptions): FunmOptions {
@@ -51,11 +51,11 @@ export function renamed<T>(fn: string, body: () => T): T {
  * `f` is 'exp' | 'log' | 'sqrt' | 'inv' (applied to the eigenvalues of T) or a differentiable function of the dense T.
  * Gradients reach v and params through the Lanczos adjoint. After a breakdown only the invariant block is used.
  */
-export function funmLanczos<P>(f: MatrixFunction, options: FunmOptions): FunmVector<P> {
+export function funmLanczos(f: MatrixFunction, options: FunmOptions): FunmVector {
   const fn = 'funmLanczos';
   checkMatrixFunction(fn, f);
   const opts = funmIterationOptions(fn, options);
-  return (matvec, v, params) => renamed(fn, () => {
+  return <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
     const res = lanczos(matvec, v, params, opts as FunmOptions & { depth: number });
     const K = opts.depth;
     const m = effectiveDepth(res.betas, K);
@@ -77,11 +77,11 @@ export function effectiveDepthHessenberg(H: Tensor, K: number): number {
  * f(A)v for a general square operator by Arnoldi: ‖v‖ Qᵀ f(H) e₁. 'exp' uses expm, 'inv' a dense solve, 'sqrt' the
  * Denman–Beavers iteration and 'log' inverse scaling and squaring (principal branches); a function receives the dense H.
  */
-export function funmArnoldi<P>(f: MatrixFunction, options: FunmOptions): FunmVector<P> {
+export function funmArnoldi(f: MatrixFunction, options: FunmOptions): FunmVector {
   const fn = 'funmArnoldi';
   checkMatrixFunction(fn, f);
   const opts = funmIterationOptions(fn, options);
-  return (matvec, v, params) => renamed(fn, () => {
+  return <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
     const res = arnoldi(matvec, v, params, opts as FunmOptions & { depth: number });
     const K = opts.depth;
     const m = effectiveDepthHessenberg(res.H, K);

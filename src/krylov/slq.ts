@@ -10,17 +10,17 @@ import { effectiveDepth, funmIterationOptions, renamed, type FunmOptions } from 
 import type { Matvec } from './matvec.js';
 
 /** An SLQ integrand `(matvec, v, params) => vᵀ f(A) v` (estimated by Lanczos quadrature; a scalar Tensor). */
-export type SlqIntegrand<P> = (matvec: Matvec<P>, v: Tensor, params: P) => Tensor;
+export type SlqIntegrand = <P>(matvec: Matvec<P>, v: Tensor, params: P) => Tensor;
 
 /**
  * The stochastic Lanczos quadrature integrand for stochtrace.estimator: ‖v‖² e₁ᵀ f(T) e₁ with T from `depth` Lanczos
  * steps started at v, so that its mean over probes with E[vvᵀ] = I estimates tr f(A). Differentiable by the Lanczos adjoint.
  */
-export function slqIntegrand<P>(f: MatrixFunction, options: FunmOptions): SlqIntegrand<P> {
+export function slqIntegrand(f: MatrixFunction, options: FunmOptions): SlqIntegrand {
   const fn = 'slqIntegrand';
   checkMatrixFunction(fn, f);
   const opts = funmIterationOptions(fn, options);
-  return (matvec, v, params) => renamed(fn, () => {
+  return <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
     const res = lanczos(matvec, v, params, opts as FunmOptions & { depth: number });
     const K = opts.depth;
     const m = effectiveDepth(res.betas, K);
@@ -81,7 +81,7 @@ export function logdet<P>(matvec: Matvec<P>, params: P, options: LogdetOptions):
     }
   }
   const depth = options.depth ?? (n !== undefined ? Math.min(30, n) : 30);
-  const integrand = slqIntegrand<P>('log', { depth, reortho: options.reortho });
+  const integrand = slqIntegrand('log', { depth, reortho: options.reortho });
   const est = stochtrace.estimator<P, Tensor>(integrand, sampler, { chunkSize: options.chunkSize, onProgress: options.onProgress });
   return renamed(fn, () => est(matvec, options.key, params));
 }
