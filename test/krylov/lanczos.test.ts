@@ -154,6 +154,23 @@ describe('krylov.lanczos', () => {
     expect(Array.from(res1.betas._data)).to.deep.equal([0, 0, 0]);
   });
 
+  it('adjoint mode records a single tape node (iterations are never taped); backprop records the iteration', () => {
+    const r = rng(52);
+    const n = 10;
+    const p = { A: spdMatrix(r, n), d: randVector(r, n) };
+    const v0 = randVector(r, n);
+    tt.vjp((d: tt.Tensor) => {
+      const res = tt.krylov.lanczos(symMatvec, v0, { A: p.A, d }, { depth: 5 });
+      const node = (res.alphas as unknown as { _node: { name: string; parents: tt.Tensor[] } })._node;
+      expect(node.name).to.equal('lanczos');
+      // Its inputs are v0 and the parameter leaves, not intermediate Krylov vectors.
+      expect(node.parents.length).to.equal(3);
+      const bp = tt.krylov.lanczos(symMatvec, v0, { A: p.A, d }, { depth: 5, gradient: 'backprop' });
+      expect((bp.alphas as unknown as { _node: { name: string } })._node.name).to.not.equal('lanczos');
+      return res.alphas;
+    }, p.d);
+  });
+
   it('backprop mode supports second-order derivatives (HVP against finite differences)', () => {
     const r = rng(51);
     const n = 8, K = 4;
