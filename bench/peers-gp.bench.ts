@@ -107,7 +107,7 @@ if (scipyNote === null) {
     try {
       const res = runPython<{ rows: SciRow[]; selfCheck: number | null }>('gp_scipy.py', {
         cases: [{ n: p.n, lengthscale: p.lengthscale, variance, noise, X: Array.from(p.X), y: Array.from(p.y) }], selfCheck: i === 0,
-      }, (quick ? 100 : p.n >= 20000 ? 300 : 150) * 1000);
+      }, (quick ? 100 : p.n >= 20000 ? 420 : 150) * 1000);
       sci_.push(...res.rows);
       if (res.selfCheck !== null) sciCheck = res.selfCheck;
       log(`SciPy n = ${p.n}: ${(res.rows[0].totalMs / 1000).toFixed(2)} s`);
