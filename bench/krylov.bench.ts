@@ -64,7 +64,7 @@ function backpropBytes(n: number, K: number, reortho: Reortho): number {
   return reortho === 'full' ? 12 * n * K * K : 96 * n * K;
 }
 
-const BACKPROP_BUDGET = 1.5 * 2 ** 30;
+const BACKPROP_BUDGET = 2 ** 30;
 
 function lanczosTable(side: number, Ks: number[], reortho: Reortho): { md: string; misses: string[] } {
   const op = laplacianPlusDiagonal(side);
