@@ -14,7 +14,7 @@ const sizes = quick ? [1000, 2000, 5000] : [2000, 5000, 10000, 20000];
 const DENSE_TT_MAX = quick ? 1000 : 2000;
 const neighbours = 30; // expected points within the support radius
 const variance = 1, noise = 0.1;
-const probes = quick ? 10 : 30, depth = quick ? 25 : 30, cgTol = 1e-8;
+const probes = quick ? 10 : 20, depth = quick ? 25 : 30, cgTol = 1e-8;
 
 /** Wendland φ(t) = (1 − t)₊⁴ (4t + 1) (positive definite in ≤ 3 dimensions, support t < 1). */
 interface Problem { n: number; lengthscale: number; X: Float64Array; y: Float64Array; pattern: tt.ops.CsrPattern; r: tt.Tensor; nnz: number }
