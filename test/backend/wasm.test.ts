@@ -231,6 +231,28 @@ describe('backend: WebAssembly SIMD kernels', () => {
     expect(residentStats()!.entries).to.equal(0);
   });
 
+  it('a resident copy is freed once its array is garbage collected (FinalizationRegistry)', async function () {
+    this.timeout(20000);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'the test suite runs node with --expose-gc (.mocharc.json)').to.be.a('function');
+    clearResidentCache();
+    const m = 300, k = 300, z = new Int32Array(1);
+    const use = (): void => {
+      const a = fill(rng(14), m * k, false); // 720 kB, reachable only inside this function
+      for (let call = 0; call < 3; call++) wasmMatmul(a, fill(rng(call), k, false), new Float64Array(m), m, k, 1, z, z);
+    };
+    use();
+    expect(residentStats()!.entries).to.equal(1);
+    const allocated = residentStats()!.allocatedBytes;
+    // finalization callbacks run asynchronously after a collection: collect and yield until it has run (bounded)
+    for (let i = 0; i < 50 && residentStats()!.entries > 0; i++) {
+      gc!();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(residentStats()!.entries).to.equal(0);
+    expect(residentStats()!.allocatedBytes).to.be.at.most(allocated - m * k * 8);
+  });
+
   it('tt.matmul on the cpu backend runs the kernels for float64 and float32 tensors (batched, 1-D promotion)', () => {
     tt.setBackend('cpu');
     const r = rng(12);
