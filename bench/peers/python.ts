@@ -32,7 +32,7 @@ export function pythonPeers(): PythonPeers {
   if (cachedPeers) return cachedPeers;
   const none: PythonPeers = { python: null, numpy: null, scipy: null, torch: null, vmap: null, blas: null };
   if (!existsSync(PYTHON)) return (cachedPeers = none);
-  const r = spawnSync(PYTHON, [path.join(here, 'probe.py')], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(PYTHON, [path.join(here, 'probe.py')], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   if (r.status !== 0) return (cachedPeers = none);
   try {
     cachedPeers = { ...none, ...(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Partial<PythonPeers>) };
@@ -60,7 +60,7 @@ export class PeerTimeout extends Error {
 export function runPython<T>(script: string, args: unknown, timeoutMs: number, env: Record<string, string> = {}): T {
   const r = spawnSync(PYTHON, [path.join(here, script)], {
     input: JSON.stringify(args), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 2 ** 20,
-    killSignal: 'SIGKILL', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONHASHSEED: '0', ...env },
+    killSignal: 'SIGKILL', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONHASHSEED: '0', ...env },
   });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') throw new PeerTimeout(script, timeoutMs / 1000);
   if (r.error) throw new Error(`${script}: ${r.error.message}`);
