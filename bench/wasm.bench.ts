@@ -1,7 +1,7 @@
 /**
  * WebAssembly SIMD kernels (src/backend/wasm) against the plain-TypeScript loops in the same process: float64 matmul
  * (n = 512, 1,024), float64 matvec (n = 4,096) against the measured DRAM read bandwidth (first call, second call,
- * resident), batched matvec (16 right-hand sides), float32 matmul (n = 1,024) and TensorFlow.js's wasm backend
+ * resident), batched matvec (16 right-hand sides), row vector × matrix, float32 matmul (n = 1,024) and TensorFlow.js's wasm backend
  * (XNNPACK) when @tensorflow/tfjs-backend-wasm is installed.
  */
 import { createRequire } from 'node:module';
@@ -136,7 +136,25 @@ lines.push('\nTargets (issue 9): ≥ 6 GFLOP/s on one core, ≥ 8× the plain-JS
   clearResidentCache();
 }
 
-// 5. float32 matmul n = 1,024, against TensorFlow.js's wasm backend (XNNPACK, one thread) when installed.
+// 5. Row vector times a matrix (xᵀB, as in the backward pass of a matvec): the vector-matrix kernel, B resident.
+{
+  const n = 2048;
+  const x = rand(n, 60), B = rand(n * n, 61), o1 = new Float64Array(n), o2 = new Float64Array(n);
+  cpuBackend.matmul(x, B, o1, 1, n, n, z, z); // first sight of B: TypeScript loops
+  const tW = measure(() => cpuBackend.matmul(x, B, o1, 1, n, n, z, z), quick ? 5 : 15);
+  const tT = measure(() => gemm(x, 0, B, 0, o2, 0, 1, n, n), quick ? 5 : 15);
+  const err = maxRelDiff(o1, o2);
+  if (err > 1e-12) throw new Error(`wasm gevm disagrees: ${err}`);
+  lines.push(`### Row vector × matrix, 1×${n} · ${n}² (float64)\n`);
+  lines.push(table(['kernel', 'time', 'GFLOP/s', 'per CPU-s'], [
+    ['wasm SIMD gevm (B resident after its second use)', fmtTiming(tW), gflops(2 * n * n, tW), gflopsCpu(2 * n * n, tW)],
+    ['plain TypeScript gemm', fmtTiming(tT), gflops(2 * n * n, tT), gflopsCpu(2 * n * n, tT)],
+  ]));
+  lines.push(`\nSpeed-up: ${(tT.median / tW.median).toFixed(1)}× wall, ${(tT.cpu / tW.cpu).toFixed(1)}× CPU time.\n`);
+  clearResidentCache();
+}
+
+// 6. float32 matmul n = 1,024, against TensorFlow.js's wasm backend (XNNPACK, one thread) when installed.
 {
   const n = 1024, flops = 2 * n ** 3;
   const A = rand(n * n, 50, true) as Float32Array, B = rand(n * n, 51, true) as Float32Array;
