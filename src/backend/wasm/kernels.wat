@@ -1,7 +1,9 @@
 ;; tracetape WebAssembly SIMD kernels (source of kernels.generated.ts; assembled by scripts/build-wasm.mjs with wabt).
 ;;
 ;; Every pointer is a byte address in this module's linear memory; matrices are dense row-major.
-;; Addresses 0..127 hold the scratch tile that edge tiles of the micro-kernels spill into; the host allocates above 1024.
+;; Addresses 0..127 hold the scratch tile that edge tiles of the micro-kernels spill into (movable with set_tile, for
+;; threads sharing one memory); the host allocates above 1024. scripts/build-wasm.mjs also emits a variant that imports a
+;; shared memory (env.memory) instead of defining one, for worker threads.
 ;;
 ;; gemm_f64 / gemm_f32: C (m×n) = A (m×k) · B (k×n), Goto/BLIS layout: for each NC-wide column block of B and each
 ;;   KC-deep slice of k, the B block is packed into NR-wide panels (kc × NR contiguous, zero padded); for each MC-tall
@@ -16,6 +18,10 @@
 ;; float32 kernels accumulate in float32 (like XNNPACK/tfjs-wasm); the TypeScript loops accumulate in float64.
 (module
   (memory (export "memory") 1)
+
+  ;; byte address of this instance's 128-byte scratch tile (0 by default; each thread of a shared memory sets its own)
+  (global $tile (mut i32) (i32.const 0))
+  (func (export "set_tile") (param $p i32) (global.set $tile (local.get $p)))
 
   ;; blocking parameters, read by the host so that it sizes the work buffer from one source of truth
   (global (export "F64_MC") i32 (i32.const 128))
@@ -133,19 +139,19 @@
         (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
       (else
         ;; edge tile: spill the accumulators to the scratch tile (row r at 32·r bytes) and add the valid part
-        (v128.store offset=0 (i32.const 0) (local.get $c00))
-        (v128.store offset=16 (i32.const 0) (local.get $c01))
-        (v128.store offset=32 (i32.const 0) (local.get $c10))
-        (v128.store offset=48 (i32.const 0) (local.get $c11))
-        (v128.store offset=64 (i32.const 0) (local.get $c20))
-        (v128.store offset=80 (i32.const 0) (local.get $c21))
-        (v128.store offset=96 (i32.const 0) (local.get $c30))
-        (v128.store offset=112 (i32.const 0) (local.get $c31))
+        (v128.store offset=0 (global.get $tile) (local.get $c00))
+        (v128.store offset=16 (global.get $tile) (local.get $c01))
+        (v128.store offset=32 (global.get $tile) (local.get $c10))
+        (v128.store offset=48 (global.get $tile) (local.get $c11))
+        (v128.store offset=64 (global.get $tile) (local.get $c20))
+        (v128.store offset=80 (global.get $tile) (local.get $c21))
+        (v128.store offset=96 (global.get $tile) (local.get $c30))
+        (v128.store offset=112 (global.get $tile) (local.get $c31))
         (local.set $r (i32.const 0))
         (loop $rows
           (local.set $j (i32.const 0))
           (loop $cols
-            (local.set $t (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 2)) (local.get $j)) (i32.const 3)))
+            (local.set $t (i32.add (global.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 2)) (local.get $j)) (i32.const 3))))
             (local.set $o (i32.add (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 3))))
             (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.load (local.get $t))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -400,19 +406,19 @@
         (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
       (else
         ;; edge tile: spill the accumulators to the scratch tile (row r at 32·r bytes) and add the valid part
-        (v128.store offset=0 (i32.const 0) (local.get $c00))
-        (v128.store offset=16 (i32.const 0) (local.get $c01))
-        (v128.store offset=32 (i32.const 0) (local.get $c10))
-        (v128.store offset=48 (i32.const 0) (local.get $c11))
-        (v128.store offset=64 (i32.const 0) (local.get $c20))
-        (v128.store offset=80 (i32.const 0) (local.get $c21))
-        (v128.store offset=96 (i32.const 0) (local.get $c30))
-        (v128.store offset=112 (i32.const 0) (local.get $c31))
+        (v128.store offset=0 (global.get $tile) (local.get $c00))
+        (v128.store offset=16 (global.get $tile) (local.get $c01))
+        (v128.store offset=32 (global.get $tile) (local.get $c10))
+        (v128.store offset=48 (global.get $tile) (local.get $c11))
+        (v128.store offset=64 (global.get $tile) (local.get $c20))
+        (v128.store offset=80 (global.get $tile) (local.get $c21))
+        (v128.store offset=96 (global.get $tile) (local.get $c30))
+        (v128.store offset=112 (global.get $tile) (local.get $c31))
         (local.set $r (i32.const 0))
         (loop $rows
           (local.set $j (i32.const 0))
           (loop $cols
-            (local.set $t (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $j)) (i32.const 2)))
+            (local.set $t (i32.add (global.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $j)) (i32.const 2))))
             (local.set $o (i32.add (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 2))))
             (f32.store (local.get $o) (f32.add (f32.load (local.get $o)) (f32.load (local.get $t))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
