@@ -77,5 +77,5 @@ export function pythonLine(): string {
   if (p.numpy) parts.push(`NumPy ${p.numpy}${p.blas ? ` (${p.blas})` : ''}`);
   if (p.scipy) parts.push(`SciPy ${p.scipy}`);
   if (p.torch) parts.push(`PyTorch ${p.torch}`);
-  return `Peers: ${parts.join(', ')}; all run with OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 and torch.set_num_threads(1) (one core, like tracetape's single JS thread).`;
+  return `Peers: ${parts.join(', ')}; all run with OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1${p.torch ? ' and torch.set_num_threads(1)' : ''} (one core, like tracetape's single JS thread).`;
 }
