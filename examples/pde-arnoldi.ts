@@ -61,7 +61,7 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<PdeAr
   const laplacian = tt.ops.laplacian2d(n, n);
   let matvecs = 0;
   const matvec = (v: tt.Tensor, k: tt.Tensor): tt.Tensor => { matvecs++; return tt.mul(laplacian(v, k), -o.time); };
-  const expAt = (K: number) => tt.krylov.funmArnoldi<tt.Tensor>('exp', { depth: K });
+  const expAt = (K: number) => tt.krylov.funmArnoldi('exp', { depth: K });
   const solveFit = expAt(depth);
 
   // Observations from the true field (reference depth), optionally with noise.
@@ -103,7 +103,7 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<PdeAr
   const adjointSeconds = (performance.now() - t0) / 1000;
   let gradientCheck: PdeArnoldiResults['gradientCheck'] = null;
   if (o.backpropCheck && N <= 4096) {
-    const backprop = tt.krylov.funmArnoldi<tt.Tensor>('exp', { depth, gradient: 'backprop' });
+    const backprop = tt.krylov.funmArnoldi('exp', { depth, gradient: 'backprop' });
     t0 = performance.now();
     const gBp = tt.grad((th: tt.Tensor) => loss(th, backprop))(theta) as tt.Tensor;
     const backpropSeconds = (performance.now() - t0) / 1000;

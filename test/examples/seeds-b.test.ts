@@ -104,7 +104,7 @@ describe('examples: pde-arnoldi (seed 04)', () => {
     const A = tt.transpose(tt.tensor(cols)); // column j of A is A e_j
     const u0 = initialStates(tt.random.key(3), n, 1)[0];
     const dense = tt.matmul(tt.linalg.expm(tt.mul(A, -T)), u0).data();
-    const krylov = tt.krylov.funmArnoldi<tt.Tensor>('exp', { depth: N })((v: tt.Tensor, kk: tt.Tensor) => tt.mul(lap(v, kk), -T), u0, k).data();
+    const krylov = tt.krylov.funmArnoldi('exp', { depth: N })((v: tt.Tensor, kk: tt.Tensor) => tt.mul(lap(v, kk), -T), u0, k).data();
     // Full depth: the Krylov space is the whole space, so only rounding separates the two (relative 1e-10).
     expect(maxAbsDiff(dense, krylov)).to.be.below(1e-10 * Math.max(...Array.from(dense, Math.abs)));
   });
