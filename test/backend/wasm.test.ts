@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as tt from '../../src/index.js';
 import { gemm } from '../../src/backend/cpu/matmul.js';
 import {
-  wasmMatmul, wasmSum, wasmThresholds, wasmAvailable, simdSupported, residentStats, setResidentCacheLimit, clearResidentCache,
+  wasmMatmul, wasmSum, wasmThresholds, setWasmThreads, threadsInEffect, threadThreshold, wasmAvailable, simdSupported, residentStats, setResidentCacheLimit, clearResidentCache,
 } from '../../src/backend/wasm/index.js';
 
 type Arr = Float64Array | Float32Array;
@@ -251,6 +251,27 @@ describe('backend: WebAssembly SIMD kernels', () => {
     }
     expect(residentStats()!.entries).to.equal(0);
     expect(residentStats()!.allocatedBytes).to.be.at.most(allocated - m * k * 8);
+  });
+
+  it('worker-thread split (2 threads, shared memory): odd sizes, uneven slabs, batches, both dtypes', function () {
+    this.timeout(30000);
+    const savedThreshold = threadThreshold.matmul;
+    threadThreshold.matmul = 0; // split even the small test products
+    try {
+      expect(setWasmThreads(2)).to.equal(2);
+      for (const f32 of [false, true]) {
+        check(9, 17, 3, f32, 21); // slab of 8 rows on the worker, 1 on the main thread
+        check(130, 131, 133, f32, 22);
+        check(261, 515, 13, f32, 23); // k crosses KC
+        check(37, 29, 16, f32, 24, 3); // three batches
+      }
+      expect(setWasmThreads(1)).to.equal(1);
+      expect(threadsInEffect()).to.equal(1);
+      check(130, 131, 133, false, 25); // back on one thread
+    } finally {
+      setWasmThreads(1);
+      threadThreshold.matmul = savedThreshold;
+    }
   });
 
   it('tt.matmul on the cpu backend runs the kernels for float64 and float32 tensors (batched, 1-D promotion)', () => {

@@ -6,6 +6,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { wasmKernels, type KernelExports } from './module.js';
 import { WasmHeap } from './heap.js';
 import { ResidentArrays, type Staged } from './resident.js';
+import { threadedMatmul } from './threads.js';
 
 /**
  * Size thresholds (multiply-adds per call, m·k·n summed over batches) below which the TypeScript loops run: below them
@@ -75,6 +76,7 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
   if (n === 1 && rt.resident.firstSight(a)) return false;
   if (rowwise && rt.resident.firstSight(b)) return false;
   const es = f64 ? 8 : 4;
+  if (n > 1 && !rowwise && threadedMatmul(a, b, out, m, k, n, aOffsets, bOffsets, workBytesFor(rt.k, f64, n))) return true;
   if (n > 1 && !rowwise && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
   const sa = rt.resident.stage(a);
   if (!sa) return false;

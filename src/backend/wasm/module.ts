@@ -17,6 +17,8 @@ export interface KernelExports {
   gevm_f64(x: number, B: number, y: number, k: number, n: number): void;
   /** y (n) = xᵀ B with x (k), B (k×n), float32. */
   gevm_f32(x: number, B: number, y: number, k: number, n: number): void;
+  /** Move this instance's 128-byte scratch tile (threads sharing one memory each need their own). */
+  set_tile(p: number): void;
   /** Σ of n float64 values at p. */
   sum_f64(p: number, n: number): number;
   /** Blocking parameters of the float64 gemm (rows of the packed A block, depth, columns of the packed B block). */
@@ -40,7 +42,8 @@ export function simdSupported(): boolean {
   }
 }
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+/** Bytes of a base64 string (atob exists in browsers and Node ≥ 16). */
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const bytes = new Uint8Array(new ArrayBuffer(bin.length));
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
