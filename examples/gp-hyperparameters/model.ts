@@ -105,11 +105,21 @@ export function rmse(pred: ArrayLike<number>, target: tt.Tensor): number {
   return Math.sqrt(s / t.length);
 }
 
-/** Posterior mean at `Xtest`, matrix-free: K(X*, X) α with α = CG(K + σ²I, y), both through tt.ops.kernelMatvec. */
-export function predictMatrixFree(h: Hyper, X: tt.Tensor, y: tt.Tensor, Xtest: tt.Tensor, kernel: KernelName, cgTol: number): Float64Array {
+/**
+ * Posterior mean at `Xtest`, matrix-free: K(X*, X) α with α = CG(K + σ²I, y), both through tt.ops.kernelMatvec
+ * (CG preconditioned by a rank-`preconditionerRank` pivoted Cholesky factor when that is > 0).
+ */
+export function predictMatrixFree(h: Hyper, X: tt.Tensor, y: tt.Tensor, Xtest: tt.Tensor, kernel: KernelName, cgTol: number, preconditionerRank = 0): Float64Array {
   return tt.noGrad(() => {
     const params = kernelParams(h, X, kernel);
-    const alpha = tt.krylov.cg(tt.ops.kernelMatvec, y, params, { tol: cgTol, maxIter: 10 * X.shape[0] });
+    let preconditioner: tt.krylov.Preconditioner | undefined;
+    if (preconditionerRank > 0) {
+      const acc = tt.ops.kernelMatvec.access(params);
+      preconditioner = tt.krylov.pivotedCholeskyPreconditioner({
+        diagonal: () => acc.diag(), column: (i) => acc.column(i), shift: acc.shift, rank: Math.min(preconditionerRank, X.shape[0]),
+      });
+    }
+    const alpha = tt.krylov.cg(tt.ops.kernelMatvec, y, params, { tol: cgTol, maxIter: 10 * X.shape[0], preconditioner });
     const cross: tt.ops.KernelParams = { X: Xtest, Y: X, lengthscale: params.lengthscale, variance: params.variance, kernel };
     return tt.ops.kernelMatvec(alpha, cross).data() as Float64Array;
   });
