@@ -13,6 +13,12 @@ export const QL_MAX_SWEEPS = 60;
 export function tridiagonalQL(d: Float64Array, e: Float64Array, zt: Float64Array | null, n: number): number {
   const eps = 2.220446049250313e-16;
   if (n > 0) e[n - 1] = 0;
+  // ‖T‖ (max absolute row sum). A sub-diagonal entry below eps·‖T‖ is negligible whatever its neighbours (EISPACK tql2's
+  // test): without it, blocks of eigenvalues near zero (rank-deficient Gram/GGN matrices) never satisfy the purely
+  // neighbour-relative test and the iteration stalls. Eigenvalues stay backward stable (errors O(eps‖T‖)).
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+  const absTol = eps * norm;
   for (let l = 0; l < n; l++) {
     let sweeps = 0;
     for (;;) {
@@ -20,7 +26,7 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, zt: Float64Array
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= eps * dd) break;
+        if (Math.abs(e[m]) <= eps * dd || Math.abs(e[m]) <= absTol) break;
       }
       if (m === l) break;
       if (sweeps++ >= QL_MAX_SWEEPS) return l;
