@@ -47,6 +47,18 @@ export function renamed<T>(fn: string, body: () => T): T {
 }
 
 /**
+ * @internal Run Lanczos and keep its invariant block: after a breakdown at step m < K, the first m coefficients and
+ * vectors (T is then m×m with m − 1 off-diagonal entries). Shared by funmLanczos and slqIntegrand.
+ */
+export function lanczosInvariantBlock<P>(matvec: Matvec<P>, v: Tensor, params: P, opts: FunmOptions): { alphas: Tensor; betas: Tensor; Q: Tensor; initNormInv: Tensor } {
+  const res = lanczos(matvec, v, params, opts as FunmOptions & { depth: number });
+  const K = opts.depth as number;
+  const m = effectiveDepth(res.betas, K);
+  if (m === K) return { alphas: res.alphas, betas: res.betas, Q: res.Q, initNormInv: res.initNormInv };
+  return { alphas: slice(res.alphas, [0], [m]), betas: slice(res.betas, [0], [m - 1]), Q: slice(res.Q, [0, 0], [m, -1]), initNormInv: res.initNormInv };
+}
+
+/**
  * f(A)v for a symmetric operator by Lanczos: ‖v‖ Qᵀ f(T) e₁ with T the K×K tridiagonal matrix (exact at K = n).
  * `f` is 'exp' | 'log' | 'sqrt' | 'inv' (applied to the eigenvalues of T) or a differentiable function of the dense T.
  * Gradients reach v and params through the Lanczos adjoint. After a breakdown only the invariant block is used.
@@ -56,14 +68,9 @@ export function funmLanczos(f: MatrixFunction, options: FunmOptions): FunmVector
   checkMatrixFunction(fn, f);
   const opts = funmIterationOptions(fn, options);
   return <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
-    const res = lanczos(matvec, v, params, opts as FunmOptions & { depth: number });
-    const K = opts.depth;
-    const m = effectiveDepth(res.betas, K);
-    const alphas = m < K ? slice(res.alphas, [0], [m]) : res.alphas;
-    const betas = m < K ? slice(res.betas, [0], [m - 1]) : res.betas;
-    const Q = m < K ? slice(res.Q, [0, 0], [m, -1]) : res.Q;
+    const { alphas, betas, Q, initNormInv } = lanczosInvariantBlock(matvec, v, params, opts);
     const { column } = tridiagonalFunm(fn, f, alphas, betas);
-    return div(matmul(column, Q), res.initNormInv);
+    return div(matmul(column, Q), initNormInv);
   });
 }
 

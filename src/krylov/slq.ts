@@ -1,12 +1,11 @@
 /** Stochastic Lanczos quadrature: `slqIntegrand` (‖v‖² e₁ᵀ f(T) e₁ per probe) and `logdet` built on stochtrace.estimator. */
 import { Tensor } from '../tensor/index.js';
-import { div, square, slice } from '../ops/index.js';
+import { div, square } from '../ops/index.js';
 import * as random from '../random/index.js';
 import * as stochtrace from '../stochtrace/index.js';
 import { TracetapeError, check, checkOptions, checkPositiveInt, describe } from '../util/index.js';
-import { lanczos } from './lanczos.js';
 import { checkMatrixFunction, tridiagonalFunm, type MatrixFunction } from './dense-funm.js';
-import { effectiveDepth, funmIterationOptions, renamed, type FunmOptions } from './funm.js';
+import { funmIterationOptions, lanczosInvariantBlock, renamed, type FunmOptions } from './funm.js';
 import type { Matvec } from './matvec.js';
 
 /** An SLQ integrand `(matvec, v, params) => vᵀ f(A) v` (estimated by Lanczos quadrature; a scalar Tensor). */
@@ -21,13 +20,9 @@ export function slqIntegrand(f: MatrixFunction, options: FunmOptions): SlqIntegr
   checkMatrixFunction(fn, f);
   const opts = funmIterationOptions(fn, options);
   return <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
-    const res = lanczos(matvec, v, params, opts as FunmOptions & { depth: number });
-    const K = opts.depth;
-    const m = effectiveDepth(res.betas, K);
-    const alphas = m < K ? slice(res.alphas, [0], [m]) : res.alphas;
-    const betas = m < K ? slice(res.betas, [0], [m - 1]) : res.betas;
+    const { alphas, betas, initNormInv } = lanczosInvariantBlock(matvec, v, params, opts);
     const { quadratic } = tridiagonalFunm(fn, f, alphas, betas);
-    return div(quadratic, square(res.initNormInv));
+    return div(quadratic, square(initNormInv));
   });
 }
 
