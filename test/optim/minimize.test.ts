@@ -2,17 +2,10 @@
 // Rosenbrock, callbacks and early stopping, tolerance, pytree params, non-finite detection and bad input.
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
+import { expectError } from '../support/errors.js';
 
 const { optim } = tt;
 
-function expectError(f: () => unknown, fn: string, fragment: string): void {
-  let caught: unknown = null;
-  try { f(); } catch (e) { caught = e; }
-  expect(caught, `expected ${fn} to throw`).to.be.instanceOf(tt.TracetapeError);
-  const msg = (caught as Error).message;
-  expect(msg.startsWith(`${fn}:`), msg).to.equal(true);
-  expect(msg).to.include(fragment);
-}
 
 // f(x) = ½ (x − c)ᵀ A (x − c), A = Q diag(1, 3, 10) Qᵀ with Q a fixed rotation: μ = 1, L = 10.
 const theta = 0.7, cs = Math.cos(theta), sn = Math.sin(theta);

@@ -2,6 +2,7 @@
 // is exact), purity, pytrees with static leaves, learning-rate schedules, and bad input.
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
+import { expectError } from '../support/errors.js';
 
 const { optim } = tt;
 type Params = { w: tt.Tensor; nested: { b: tt.Tensor; tag: string } };
@@ -16,14 +17,6 @@ const gradTree = (p: Params, k: number): Params => ({
 });
 const flat = (p: Params): number[] => [...Array.from(p.w._data), ...Array.from(p.nested.b._data)];
 
-function expectError(f: () => unknown, fn: string, fragment: string): void {
-  let caught: unknown = null;
-  try { f(); } catch (e) { caught = e; }
-  expect(caught, `expected ${fn} to throw`).to.be.instanceOf(tt.TracetapeError);
-  const msg = (caught as Error).message;
-  expect(msg.startsWith(`${fn}:`), msg).to.equal(true);
-  expect(msg).to.include(fragment);
-}
 
 describe('optim: adam', () => {
   it('matches a hand-written Adam for 6 steps exactly (nested pytree, static leaf kept)', () => {

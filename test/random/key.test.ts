@@ -1,18 +1,11 @@
 // Keys: construction from seeds, immutability, split/foldIn determinism and distinctness, pytree behaviour, bad input.
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
+import { expectError } from '../support/errors.js';
 
 const { random } = tt;
 type PRNGKey = tt.random.PRNGKey;
 
-function expectError(f: () => unknown, fn: string, fragment: string): void {
-  let caught: unknown = null;
-  try { f(); } catch (e) { caught = e; }
-  expect(caught, `expected ${fn} to throw`).to.be.instanceOf(tt.TracetapeError);
-  const msg = (caught as Error).message;
-  expect(msg.startsWith(`${fn}:`), msg).to.equal(true);
-  expect(msg).to.include(fragment);
-}
 
 describe('random: keys', () => {
   it('key(seed) holds the low and high 32 bits of the seed and prints readably', () => {
