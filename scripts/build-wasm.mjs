@@ -1,7 +1,8 @@
-// Assembles src/backend/wasm/kernels.wat (WebAssembly text, SIMD) with wabt and writes the binary (and a variant that
+// Assembles src/backend/wasm/kernels.wat (WebAssembly text, SIMD) plus every fragment in src/backend/wasm/wat/*.wat
+// (function definitions only, spliced in before the module's closing parenthesis, in file-name order) with wabt and writes the binary (and a variant that
 // imports a shared memory, for worker threads), base64-encoded, into src/backend/wasm/kernels.generated.ts so Node and browsers load it from the bundle without file access.
 // `node scripts/build-wasm.mjs` writes the file; `--check` exits 1 (writing nothing) when the committed file is stale.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import wabtInit from 'wabt';
@@ -11,7 +12,12 @@ const watPath = join(root, 'src/backend/wasm/kernels.wat');
 const outPath = join(root, 'src/backend/wasm/kernels.generated.ts');
 
 const wabt = await wabtInit();
-const source = readFileSync(watPath, 'utf8');
+const fragmentDir = join(root, 'src/backend/wasm/wat');
+const fragments = existsSync(fragmentDir) ? readdirSync(fragmentDir).filter((f) => f.endsWith('.wat')).sort() : [];
+const base = readFileSync(watPath, 'utf8').trimEnd();
+if (!base.endsWith(')')) throw new Error('build-wasm: kernels.wat must end with the module\'s closing parenthesis');
+const source = [base.slice(0, -1),
+  ...fragments.map((f) => `  ;; ---- wat/${f} ----\n${readFileSync(join(fragmentDir, f), 'utf8').trimEnd()}\n`), ')\n'].join('\n');
 
 /** Assemble WAT text to a validated binary. */
 function assemble(name, text, features) {
