@@ -1,42 +1,73 @@
 /**
- * Optional multi-core gemm (Node): a reused pool of worker_threads that share one WebAssembly memory (a
- * SharedArrayBuffer) with the main thread. A large product is split by rows of A into one 4-row-aligned slab per
- * thread; each thread packs its own panels (own work buffer and scratch tile) and the main thread computes a slab too,
- * then waits on the workers with Atomics.wait. Off by default: `setWasmThreads(n)` or env TRACETAPE_WASM_THREADS=n
- * turns it on (n threads in all); products under `threadThreshold.matmul` multiply-adds stay on one thread.
- * Browsers: not available (the main thread may not block on Atomics.wait); the single-threaded kernels run there.
- * The pool's shared memory has its own allocator and resident cache (same policy as the single-threaded one).
+ * Optional multi-core gemm: one reused pool of workers (Node worker_threads, or browser Web Workers when the page is
+ * cross-origin isolated) that share one WebAssembly memory (a SharedArrayBuffer) with the calling thread. A large
+ * product is split by rows of A into one 4-row-aligned slab per thread; each thread packs its own panels (own work
+ * buffer and scratch tile) and the calling thread computes the last slab itself, then waits for the workers: with
+ * Atomics.wait where it may block (Node, Web Workers), by spinning on Atomics.load on a browser's main thread (where
+ * Atomics.wait throws). Off by default: `setWasmThreads(n)` or env TRACETAPE_WASM_THREADS=n turns it on (n threads in
+ * all); products under `threadThreshold.matmul` multiply-adds stay on one thread. Workers start asynchronously; Node
+ * waits for a starting worker when it first needs it, a browser uses only the workers that are ready (await
+ * `wasmThreadsReady()`). The pool's shared memory has its own allocator and resident cache (same policy as the
+ * single-threaded one). Platform glue (worker creation, blocking probe) lives in worker-host.ts.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
+import { TracetapeError } from '../../util/errors.js';
 import { KERNELS_SHARED_WASM_BASE64 } from './kernels.generated.js';
 import { decodeBase64, simdSupported, type KernelExports } from './module.js';
 import { WasmHeap } from './heap.js';
 import { ResidentArrays } from './resident.js';
+import { canBlock, crossOriginIsolation, startWorker, workerPlatform, type WorkerHandle, type WorkerPlatform } from './worker-host.js';
 
 /** Multiply-adds (m·k·n per batch) from which a product is split over the threads. Mutable. */
 export const threadThreshold = { matmul: 128 * 128 * 128 };
 
-/** Control words of one worker (Int32Array over a SharedArrayBuffer). */
-const STATE = 0, A = 1, B = 2, C = 3, M = 4, K = 5, N = 6, WORK = 7, F64 = 8;
-/** Worker states. */
-const IDLE = 0, POSTED = 1, DONE = 2;
+/** Most threads setWasmThreads accepts. */
+const MAX_THREADS = 64;
+/** How long Node waits for a starting worker before leaving it out (ms). */
+const START_TIMEOUT_MS = 10_000;
 
+/** Control words of one worker (Int32Array over a SharedArrayBuffer of 64 bytes). */
+const STATE = 0, A = 1, B = 2, C = 3, M = 4, K = 5, N = 6, WORK = 7, F64 = 8;
+/** Written by the worker: jobs it has completed, and whether its last job threw. */
+const JOBS = 14, ERR = 15;
+/** Worker states. */
+const IDLE = 0, POSTED = 1, DONE = 2, EXIT = 3, STARTING = 4, FAILED = 5;
+
+/** The worker's loop; the platform prelude (worker-host.ts) calls serve(init) with the WorkerInit. */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { bytes, memory, control, tile } = workerData;
-const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-ex.set_tile(tile);
-const c = new Int32Array(control);
-for (;;) {
-  let s;
-  while ((s = Atomics.load(c, ${STATE})) !== ${POSTED}) Atomics.wait(c, ${STATE}, s);
-  (c[${F64}] ? ex.gemm_f64 : ex.gemm_f32)(c[${A}], c[${B}], c[${C}], c[${M}], c[${K}], c[${N}], c[${WORK}]);
-  Atomics.store(c, ${STATE}, ${DONE});
+function serve({ module, memory, control, tile }) {
+  const c = new Int32Array(control);
+  let ex;
+  try {
+    ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    ex.set_tile(tile);
+  } catch (e) {
+    Atomics.store(c, ${STATE}, ${FAILED});
+    Atomics.notify(c, ${STATE});
+    return;
+  }
+  Atomics.compareExchange(c, ${STATE}, ${STARTING}, ${IDLE}); // ready (unless a job was posted already)
   Atomics.notify(c, ${STATE});
+  for (;;) {
+    let s;
+    while ((s = Atomics.load(c, ${STATE})) !== ${POSTED}) {
+      if (s === ${EXIT}) return;
+      Atomics.wait(c, ${STATE}, s);
+    }
+    try {
+      (c[${F64}] ? ex.gemm_f64 : ex.gemm_f32)(c[${A}], c[${B}], c[${C}], c[${M}], c[${K}], c[${N}], c[${WORK}]);
+      c[${ERR}] = 0;
+    } catch (e) {
+      c[${ERR}] = 1;
+    }
+    c[${JOBS}]++;
+    Atomics.store(c, ${STATE}, ${DONE});
+    Atomics.notify(c, ${STATE});
+  }
 }
 `;
 
-interface WorkerSlot { ctl: Int32Array; work: number }
+interface WorkerSlot { ctl: Int32Array; work: number; tile: number; handle: WorkerHandle; failure: string }
 interface Pool {
   ex: KernelExports;
   memory: WebAssembly.Memory;
@@ -50,107 +81,260 @@ interface Pool {
 function envThreads(): number {
   const env = typeof process === 'object' && process !== null && typeof process.env === 'object' ? process.env.TRACETAPE_WASM_THREADS : undefined;
   const n = env === undefined ? 1 : Number.parseInt(env, 10);
-  return Number.isInteger(n) && n >= 1 ? n : 1;
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : 1;
 }
 
 let requested = envThreads();
 let pool: Pool | null = null;
 let unavailable = '';
+let compiled: WebAssembly.Module | null = null;
+let compiling: Promise<void> | null = null;
+let poolsCreated = 0;
+let workersStarted = 0;
+let splits = 0;
 
-interface WorkerLike { unref(): void }
-interface WorkerThreadsModule { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike }
-
-function workerThreads(): WorkerThreadsModule | null {
-  const p = typeof process === 'object' && process !== null ? (process as unknown as { getBuiltinModule?: (id: string) => unknown }) : null;
-  const mod = p?.getBuiltinModule?.('node:worker_threads');
-  return mod ? (mod as WorkerThreadsModule) : null;
+/**
+ * Use `n` threads in all (the calling thread plus n − 1 pooled workers) for float64/float32 matmuls of at least
+ * `threadThreshold.matmul` multiply-adds; 1 (the default, or env TRACETAPE_WASM_THREADS) turns the split off and
+ * terminates the workers. The pool is created once and reused; a later call grows or shrinks it. Node workers are
+ * usable at once; browser workers (Web Workers, only on cross-origin isolated pages) start asynchronously — await
+ * `wasmThreadsReady()` before timing anything. Returns the number of threads a large product would use right now.
+ */
+export function setWasmThreads(n: number): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new TracetapeError('setWasmThreads', `n must be an integer in [1, ${MAX_THREADS}], received ${typeof n === 'number' ? n : typeof n}`);
+  }
+  requested = n;
+  if (n === 1) shutdown();
+  else if (pool) resize(pool, n - 1);
+  return threadsInEffect();
 }
 
-/** Threads (main included) used for large products from now on; 1 turns the split off. Returns the count in effect. */
-export function setWasmThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setWasmThreads: n must be a positive integer, received ${n}`);
-  requested = n;
-  return threadsInEffect();
+/**
+ * Resolves, once the requested workers have started (or failed to, or `timeoutMs` passed), to the number of threads
+ * a large product will use (1 where threads are unavailable: see `wasmThreadsInfo().status`).
+ */
+export async function wasmThreadsReady(timeoutMs = START_TIMEOUT_MS): Promise<number> {
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new TracetapeError('wasmThreadsReady', `timeoutMs must be a non-negative number, received ${String(timeoutMs)}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (requested <= 1) return 1;
+    const p = ensurePool();
+    if (!p && compiling) await compiling;
+    else if (!p) return 1;
+    else if (p.workers.every((w) => w.failure || Atomics.load(w.ctl, STATE) !== STARTING) || Date.now() >= deadline) return threadsInEffect();
+    else await new Promise((resolve) => setTimeout(resolve, 5)); // let the workers start (a browser needs its event loop)
+  }
 }
 
 /** Threads a large product would use now (1 where worker threads or shared memory are unavailable). */
 export function threadsInEffect(): number {
   if (requested <= 1) return 1;
   const p = ensurePool();
-  return p ? p.workers.length + 1 : 1;
+  return p ? usableWorkers(p).length + 1 : 1;
 }
 
 /** Why the split is off, or a description of the pool. */
 export function threadsStatus(): string {
   const t = threadsInEffect();
-  return t > 1 ? `${t} threads for products of ≥ ${threadThreshold.matmul} multiply-adds` : unavailable || 'one thread (setWasmThreads(n) or TRACETAPE_WASM_THREADS=n to split large products)';
+  if (t > 1) return `${t} threads for products of ≥ ${threadThreshold.matmul} multiply-adds (${workerPlatform()} workers; the calling thread ${canBlock() ? 'blocks in Atomics.wait' : 'spin-waits'})`;
+  if (unavailable) return unavailable;
+  if (requested > 1) return compiling ? 'one thread (the pool is compiling its module)' : 'one thread (the workers are starting: await wasmThreadsReady())';
+  return 'one thread (setWasmThreads(n) or TRACETAPE_WASM_THREADS=n to split large products)';
+}
+
+/** What the worker pool is doing (see `wasmThreadsInfo`). */
+export interface WasmThreadsInfo {
+  /** Threads asked for (setWasmThreads or TRACETAPE_WASM_THREADS). */
+  requested: number;
+  /** Threads a large product uses now, the calling thread included. */
+  threads: number;
+  /** Workers in the pool (started, starting or failed). */
+  workers: number;
+  /** Workers that have started and wait for jobs. */
+  ready: number;
+  /** Where workers come from here. */
+  platform: WorkerPlatform;
+  /** How the calling thread waits for its workers: 'atomics-wait' (Node, Web Workers) or 'spin' (a browser's main thread). */
+  wait: 'atomics-wait' | 'spin';
+  /** In a browser: whether the page is cross-origin isolated (required for shared memory); undefined elsewhere. */
+  crossOriginIsolated: boolean | undefined;
+  /** Products of at least this many multiply-adds are split. */
+  thresholdMultiplyAdds: number;
+  /** Products split over the pool so far. */
+  splits: number;
+  /** Slabs each current worker has computed (counted by the worker itself). */
+  jobs: number[];
+  /** Pools created in this process (one, unless the split was turned off and on again). */
+  poolsCreated: number;
+  /** Workers started in this process. */
+  workersStarted: number;
+  /** A sentence: the pool in use, or why the split is off. */
+  status: string;
+}
+
+/** A snapshot of the worker pool: threads requested and in use, platform, wait mode, jobs done per worker. */
+export function wasmThreadsInfo(): WasmThreadsInfo {
+  const status = threadsStatus();
+  const p = requested > 1 ? pool : null;
+  return {
+    requested,
+    threads: threadsInEffect(),
+    workers: p ? p.workers.length : 0,
+    ready: p ? p.workers.filter((w) => !w.failure && isReady(w)).length : 0,
+    platform: workerPlatform(),
+    wait: canBlock() ? 'atomics-wait' : 'spin',
+    crossOriginIsolated: crossOriginIsolation(),
+    thresholdMultiplyAdds: threadThreshold.matmul,
+    splits,
+    jobs: p ? p.workers.map((w) => Atomics.load(w.ctl, JOBS)) : [],
+    poolsCreated,
+    workersStarted,
+    status,
+  };
+}
+
+function isReady(w: WorkerSlot): boolean {
+  const s = Atomics.load(w.ctl, STATE);
+  if (s === FAILED && !w.failure) w.failure = 'the worker could not instantiate the kernels';
+  return s !== STARTING && s !== FAILED;
+}
+
+/** Workers a product may use now: in Node also starting ones (waited for), elsewhere only the ready ones. */
+function usableWorkers(p: Pool): WorkerSlot[] {
+  const waitForStart = workerPlatform() === 'node';
+  return p.workers.filter((w) => !w.failure && (isReady(w) || waitForStart));
+}
+
+/** The compiled shared-memory module: synchronously, or (where the engine refuses) asynchronously, then null meanwhile. */
+function sharedModule(): WebAssembly.Module | null {
+  if (compiled || compiling) return compiled;
+  const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
+  try {
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    compiling = WebAssembly.compile(bytes).then((m) => { compiled = m; }, (e: unknown) => { unavailable = `one thread (compiling the shared kernels failed: ${String(e)})`; })
+      .finally(() => { compiling = null; });
+  }
+  return compiled;
 }
 
 function ensurePool(): Pool | null {
-  if (pool && pool.workers.length + 1 >= requested) return pool;
-  if (unavailable) return null;
-  const wt = workerThreads();
-  if (!wt || typeof SharedArrayBuffer !== 'function' || !simdSupported()) {
-    unavailable = 'one thread (worker_threads or SharedArrayBuffer unavailable)';
+  if (pool) return pool;
+  if (unavailable || requested <= 1) return null;
+  const platform = workerPlatform();
+  if (platform === 'none') { unavailable = 'one thread (no worker threads on this platform)'; return null; }
+  if (platform === 'browser' && crossOriginIsolation() === false) {
+    unavailable = 'one thread (the page is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+    return null;
+  }
+  if (typeof SharedArrayBuffer !== 'function' || !simdSupported()) {
+    unavailable = 'one thread (SharedArrayBuffer or WebAssembly SIMD unavailable)';
     return null;
   }
   try {
-    if (!pool) {
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-      const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
-      const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as KernelExports;
-      const heap = new WasmHeap(memory, 1024);
-      pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), mainWork: -1, workers: [], workBytes: 0 };
-    }
-    const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
-    while (pool.workers.length + 1 < requested) {
-      const tile = pool.heap.alloc(128);
-      const control = new SharedArrayBuffer(64);
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory: pool.memory, control, tile } });
-      w.unref(); // an idle pool never keeps the process alive
-      pool.workers.push({ ctl: new Int32Array(control), work: -1 });
-    }
+    const module = sharedModule();
+    if (!module) return null;
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const heap = new WasmHeap(memory, 1024);
+    pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), mainWork: -1, workers: [], workBytes: 0 };
+    poolsCreated++;
+    resize(pool, requested - 1);
     return pool;
   } catch (e) {
     unavailable = `one thread (worker pool failed to start: ${String(e)})`;
+    pool = null;
     return null;
   }
 }
 
-/** Give every thread a packing buffer of `bytes`. */
-function ensureWork(p: Pool, bytes: number): boolean {
-  if (p.workBytes >= bytes) return true;
-  const slots = [{ get: () => p.mainWork, set: (v: number) => { p.mainWork = v; } }, ...p.workers.map((w) => ({ get: () => w.work, set: (v: number) => { w.work = v; } }))];
-  for (const s of slots) { if (s.get() >= 0) p.heap.free(s.get()); s.set(-1); }
-  p.workBytes = 0;
-  for (const s of slots) { const ptr = p.heap.alloc(bytes); if (ptr < 0) return false; s.set(ptr); }
-  p.workBytes = bytes;
+/** Start or stop workers until the pool has `count`. */
+function resize(p: Pool, count: number): void {
+  while (p.workers.length > count) stopWorker(p, p.workers.pop()!);
+  while (p.workers.length < count) {
+    const tile = p.heap.alloc(128);
+    if (tile < 0) throw new Error('shared memory exhausted');
+    const control = new SharedArrayBuffer(64);
+    const ctl = new Int32Array(control);
+    ctl[STATE] = STARTING;
+    const slot: WorkerSlot = { ctl, work: -1, tile, handle: { terminate: () => undefined }, failure: '' };
+    slot.handle = startWorker(WORKER_SOURCE, { module: sharedModule()!, memory: p.memory, control, tile }, (message) => { slot.failure ||= message; });
+    p.workers.push(slot);
+    workersStarted++;
+  }
+}
+
+function stopWorker(p: Pool, w: WorkerSlot): void {
+  Atomics.store(w.ctl, STATE, EXIT);
+  Atomics.notify(w.ctl, STATE);
+  w.handle.terminate();
+  if (w.work >= 0) p.heap.free(w.work);
+  p.heap.free(w.tile);
+}
+
+/** Terminate every worker and drop the pool's shared memory. */
+function shutdown(): void {
+  if (!pool) return;
+  for (const w of pool.workers) stopWorker(pool, w);
+  pool = null;
+}
+
+/** Give the calling thread and each of `workers` a packing buffer of at least `bytes`. */
+function ensureWork(p: Pool, workers: WorkerSlot[], bytes: number): boolean {
+  if (p.workBytes < bytes) {
+    if (p.mainWork >= 0) p.heap.free(p.mainWork);
+    for (const w of p.workers) { if (w.work >= 0) p.heap.free(w.work); w.work = -1; }
+    p.workBytes = bytes;
+    p.mainWork = p.heap.alloc(bytes);
+    if (p.mainWork < 0) { p.workBytes = 0; return false; }
+  }
+  for (const w of workers) {
+    if (w.work < 0) w.work = p.heap.alloc(p.workBytes);
+    if (w.work < 0) return false;
+  }
   return true;
+}
+
+/** Node: wait (bounded) for workers still starting; those that do not start are left out from now on. */
+function awaitStart(workers: WorkerSlot[]): WorkerSlot[] {
+  for (const w of workers) {
+    if (Atomics.load(w.ctl, STATE) === STARTING && Atomics.wait(w.ctl, STATE, STARTING, START_TIMEOUT_MS) === 'timed-out') {
+      w.failure = `did not start within ${START_TIMEOUT_MS} ms`;
+    }
+    isReady(w);
+  }
+  return workers.filter((w) => !w.failure);
 }
 
 /**
  * out[t] = a[t] · b[t] split over the pool, for products of ≥ threadThreshold.matmul multiply-adds with m ≥ 8 and
- * n ≥ 2; false (nothing written) when the split is off, too small, or memory is exhausted.
+ * n ≥ 2; false (nothing written) when the split is off, too small, no worker is ready, or memory is exhausted.
  */
 export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: number, k: number, n: number, aOffsets: Int32Array, bOffsets: Int32Array, workBytes: number): boolean {
   if (requested <= 1 || m * k * n < threadThreshold.matmul || m < 8 || n < 2) return false;
   const p = ensurePool();
   if (!p) return false;
+  const blocks = canBlock();
+  let workers = usableWorkers(p);
+  if (blocks) workers = awaitStart(workers);
+  if (workers.length === 0) return false;
   const f64 = a instanceof Float64Array, es = f64 ? 8 : 4;
-  if (!ensureWork(p, workBytes)) return false;
+  if (!ensureWork(p, workers, workBytes)) return false;
   const sa = p.resident.stage(a);
   if (!sa) return false;
   const sb = p.resident.stage(b);
   if (!sb) { p.resident.release(sa); return false; }
   const outPtr = p.heap.alloc(out.byteLength);
   if (outPtr < 0) { p.resident.release(sa); p.resident.release(sb); return false; }
-  const threads = p.workers.length + 1;
-  // 4-row-aligned slabs, the remainder on the main thread (the last slab)
+  const threads = workers.length + 1;
+  // 4-row-aligned slabs (so the row tiling, hence every result, equals the single-threaded one), the rest on this thread
   const slab = Math.max(4, Math.ceil(m / threads / 4) * 4);
+  let failed = false;
   for (let t = 0; t < aOffsets.length; t++) {
     const pa = sa.ptr + aOffsets[t] * es, pb = sb.ptr + bOffsets[t] * es, pc = outPtr + t * m * n * es;
     let row = 0, used = 0;
-    for (const w of p.workers) {
+    for (const w of workers) {
       if (row + slab >= m) break;
       const c = w.ctl;
       c[A] = pa + row * k * es; c[B] = pb; c[C] = pc + row * n * es; c[M] = slab; c[K] = k; c[N] = n; c[WORK] = w.work; c[F64] = f64 ? 1 : 0;
@@ -162,15 +346,22 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
     if (f64) p.ex.gemm_f64(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
     else p.ex.gemm_f32(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
     for (let i = 0; i < used; i++) {
-      const c = p.workers[i].ctl;
-      while (Atomics.load(c, STATE) !== DONE) Atomics.wait(c, STATE, POSTED);
+      const c = workers[i].ctl;
+      if (blocks) {
+        while (Atomics.load(c, STATE) !== DONE) Atomics.wait(c, STATE, POSTED);
+      } else {
+        while (Atomics.load(c, STATE) !== DONE) { /* spin: a browser's main thread may not block */ }
+      }
+      if (c[ERR] !== 0) failed = true;
       Atomics.store(c, STATE, IDLE);
     }
   }
   const mem = p.memory.buffer;
-  if (f64) out.set(new Float64Array(mem, outPtr, out.length)); else out.set(new Float32Array(mem, outPtr, out.length));
+  if (!failed) { if (f64) out.set(new Float64Array(mem, outPtr, out.length)); else out.set(new Float32Array(mem, outPtr, out.length)); }
   p.heap.free(outPtr);
   p.resident.release(sa);
   p.resident.release(sb);
+  if (failed) throw new TracetapeError('matmul', 'a kernel worker failed while computing its slab');
+  splits++;
   return true;
 }
