@@ -5,7 +5,7 @@ export * from './ops/index.js';
 export { grad, valueAndGrad, vjp, hvp, jvp, customVjp, stopGradient, noGrad, checkpoint, map, mapReduce, type GradOptions, type Pullback, type PyTree } from './tape/index.js';
 export * as tree from './tape/tree-api.js';
 export { setBackend, getBackend, backendInfo, type BackendName, type BackendInfo } from './backend/index.js';
-export { setWasmThreads, wasmThreadsReady, wasmThreadsInfo, type WasmThreadsInfo } from './backend/index.js';
+export { setWasmThreads, wasmThreadsReady, wasmThreadsInfo, terminateWasmThreads, type WasmThreadsInfo } from './backend/index.js';
 export * as linalg from './ops/linalg/index.js';
 export * as nn from './ops/nn/index.js';
 export * as ops from './ops/linops/index.js';

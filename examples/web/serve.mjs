@@ -1,4 +1,5 @@
-// A tiny static HTTP server for the web demo: serves dist/web/ (built by scripts/build-browser.mjs) on localhost.
+// A tiny static HTTP server for the web demo: serves dist/web/ (built by scripts/build-browser.mjs) on localhost,
+// cross-origin isolated (COOP/COEP headers) so pages may use SharedArrayBuffer and tracetape's Web Worker threads.
 // Usage: node examples/web/serve.mjs [--port N] (default 8080; 0 picks a free port). The browser test imports startServer.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -6,6 +7,11 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * Cross-origin isolation (COOP + COEP): makes SharedArrayBuffer and shared WebAssembly memory available, which
+ * tt.setWasmThreads needs for its Web Worker pool. Every resource here is same-origin, so require-corp blocks nothing.
+ */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
 /** Serve `dir` on 127.0.0.1:`port` (0 = a free port); resolves to { url, port, close() }. */
@@ -17,9 +23,9 @@ export function startServer({ port = 8080, dir = resolve(here, '../../dist/web')
     if (file !== rootDir && !file.startsWith(rootDir + sep)) { res.writeHead(403).end('forbidden'); return; }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...ISOLATION }).end(body);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
+      res.writeHead(404, { 'content-type': 'text/plain', ...ISOLATION }).end(`not found: ${path}`);
     }
   });
   return new Promise((resolvePromise, reject) => {

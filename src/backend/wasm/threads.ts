@@ -95,19 +95,26 @@ let splits = 0;
 
 /**
  * Use `n` threads in all (the calling thread plus n − 1 pooled workers) for float64/float32 matmuls of at least
- * `threadThreshold.matmul` multiply-adds; 1 (the default, or env TRACETAPE_WASM_THREADS) turns the split off and
- * terminates the workers. The pool is created once and reused; a later call grows or shrinks it. Node workers are
- * usable at once; browser workers (Web Workers, only on cross-origin isolated pages) start asynchronously — await
- * `wasmThreadsReady()` before timing anything. Returns the number of threads a large product would use right now.
+ * `threadThreshold.matmul` multiply-adds; 1 (the default, or env TRACETAPE_WASM_THREADS) turns the split off. The
+ * pool is created once and reused: a larger n starts more workers, a smaller one terminates the extra ones, and 1
+ * leaves the workers idle (blocked, using no CPU; unref'd in Node, so they never keep the process alive) to be reused
+ * by the next call — `terminateWasmThreads()` stops them. Node workers are usable at once; browser workers (Web
+ * Workers, only on cross-origin isolated pages) start asynchronously — await `wasmThreadsReady()` before relying on
+ * them. Returns the number of threads a large product would use right now.
  */
 export function setWasmThreads(n: number): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
     throw new TracetapeError('setWasmThreads', `n must be an integer in [1, ${MAX_THREADS}], received ${typeof n === 'number' ? n : typeof n}`);
   }
   requested = n;
-  if (n === 1) shutdown();
-  else if (pool) resize(pool, n - 1);
+  if (pool && n > 1) resize(pool, n - 1);
   return threadsInEffect();
+}
+
+/** Turn the split off (as setWasmThreads(1)), terminate every pooled worker and release the pool's shared memory. */
+export function terminateWasmThreads(): void {
+  requested = 1;
+  shutdown();
 }
 
 /**
@@ -149,7 +156,7 @@ export interface WasmThreadsInfo {
   requested: number;
   /** Threads a large product uses now, the calling thread included. */
   threads: number;
-  /** Workers in the pool (started, starting or failed). */
+  /** Workers in the pool (started, starting or failed; idle ones stay after setWasmThreads(1)). */
   workers: number;
   /** Workers that have started and wait for jobs. */
   ready: number;
@@ -176,7 +183,7 @@ export interface WasmThreadsInfo {
 /** A snapshot of the worker pool: threads requested and in use, platform, wait mode, jobs done per worker. */
 export function wasmThreadsInfo(): WasmThreadsInfo {
   const status = threadsStatus();
-  const p = requested > 1 ? pool : null;
+  const p = pool;
   return {
     requested,
     threads: threadsInEffect(),
