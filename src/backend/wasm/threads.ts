@@ -146,6 +146,8 @@ export function threadsStatus(): string {
   const t = threadsInEffect();
   if (t > 1) return `${t} threads for products of ≥ ${threadThreshold.matmul} multiply-adds (${workerPlatform()} workers; the calling thread ${canBlock() ? 'blocks in Atomics.wait' : 'spin-waits'})`;
   if (unavailable) return unavailable;
+  const failures = pool ? pool.workers.filter((w) => w.failure).map((w) => w.failure) : [];
+  if (requested > 1 && failures.length > 0) return `one thread (${failures.length} worker(s) failed: ${failures[0]})`;
   if (requested > 1) return compiling ? 'one thread (the pool is compiling its module)' : 'one thread (the workers are starting: await wasmThreadsReady())';
   return 'one thread (setWasmThreads(n) or TRACETAPE_WASM_THREADS=n to split large products)';
 }

@@ -27,7 +27,7 @@ export interface WorkerHandle {
 }
 
 interface NodeWorker { unref(): void; terminate(): Promise<number>; on(event: 'error', cb: (e: unknown) => void): void }
-interface WorkerThreadsModule { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker }
+interface WorkerThreadsModule { Worker: new (src: string, opts: { eval: true; workerData: unknown; execArgv: string[] }) => NodeWorker }
 interface BrowserWorker { postMessage(msg: unknown): void; terminate(): void; onerror: ((e: { message?: string }) => void) | null }
 interface BrowserGlobals {
   Worker?: new (url: string, opts?: { name?: string }) => BrowserWorker;
@@ -76,8 +76,7 @@ export function canBlock(): boolean {
 
 /** Node: the worker script after its prelude (`serve` is defined by the loop source). */
 const NODE_PRELUDE = `
-const { workerData } = require('node:worker_threads');
-serve(workerData);
+serve(process.getBuiltinModule('node:worker_threads').workerData); // works as CommonJS and as ESM (--input-type=module)
 `;
 
 /** Browser: wait for the init message, then serve until told to exit. */
@@ -94,7 +93,7 @@ let blobUrl: { source: string; url: string } | null = null;
 export function startWorker(loopSource: string, init: WorkerInit, onError: (message: string) => void): WorkerHandle {
   const wt = workerThreads();
   if (wt) {
-    const w = new wt.Worker(loopSource + NODE_PRELUDE, { eval: true, workerData: init });
+    const w = new wt.Worker(loopSource + NODE_PRELUDE, { eval: true, workerData: init, execArgv: [] }); // plain JS: no loaders (e.g. tsx) needed
     w.unref(); // an idle pool never keeps the process alive
     w.on('error', (e) => onError(String(e)));
     return { terminate: () => { w.terminate().catch(() => undefined); } };
