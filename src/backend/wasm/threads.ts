@@ -26,7 +26,9 @@ const MAX_THREADS = 64;
 /** How long Node waits for a starting worker before leaving it out (ms). */
 const START_TIMEOUT_MS = 10_000;
 
-/** Control words of one worker (Int32Array over a SharedArrayBuffer of 64 bytes). */
+/** Bytes of one worker's control block (32 Int32 words; words 9–13 and 16–31 are free for other job kinds). */
+const CONTROL_BYTES = 128;
+/** Control words of one worker (Int32Array over a SharedArrayBuffer of CONTROL_BYTES). */
 const STATE = 0, A = 1, B = 2, C = 3, M = 4, K = 5, N = 6, WORK = 7, F64 = 8;
 /** Written by the worker: jobs it has completed, and whether its last job threw. */
 const JOBS = 14, ERR = 15;
@@ -264,7 +266,7 @@ function resize(p: Pool, count: number): void {
   while (p.workers.length < count) {
     const tile = p.heap.alloc(128);
     if (tile < 0) throw new Error('shared memory exhausted');
-    const control = new SharedArrayBuffer(64);
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
     const ctl = new Int32Array(control);
     ctl[STATE] = STARTING;
     const slot: WorkerSlot = { ctl, work: -1, tile, handle: { terminate: () => undefined }, failure: '' };
@@ -317,17 +319,49 @@ function awaitStart(workers: WorkerSlot[]): WorkerSlot[] {
 }
 
 /**
+ * The pool and the workers a job may use now (in Node, starting ones are waited for; elsewhere only ready ones), or
+ * null when the split is off, unavailable, or no worker is ready yet. Every job kind starts here.
+ */
+function acquireWorkers(): { p: Pool; workers: WorkerSlot[] } | null {
+  if (requested <= 1) return null;
+  const p = ensurePool();
+  if (!p) return null;
+  let workers = usableWorkers(p);
+  if (canBlock()) workers = awaitStart(workers);
+  return workers.length > 0 ? { p, workers } : null;
+}
+
+/** Hand the job written into the worker's control words to it. */
+function post(w: WorkerSlot): void {
+  Atomics.store(w.ctl, STATE, POSTED);
+  Atomics.notify(w.ctl, STATE);
+}
+
+/**
+ * Wait until the worker has finished its posted job — blocking in Atomics.wait where this thread may, else spinning
+ * on Atomics.load (a browser's main thread) — and mark it idle; false when the job threw in the worker.
+ */
+function join(w: WorkerSlot): boolean {
+  const c = w.ctl;
+  if (canBlock()) {
+    while (Atomics.load(c, STATE) !== DONE) Atomics.wait(c, STATE, POSTED);
+  } else {
+    while (Atomics.load(c, STATE) !== DONE) { /* spin: a browser's main thread may not block */ }
+  }
+  const ok = c[ERR] === 0;
+  Atomics.store(c, STATE, IDLE);
+  return ok;
+}
+
+/**
  * out[t] = a[t] · b[t] split over the pool, for products of ≥ threadThreshold.matmul multiply-adds with m ≥ 8 and
  * n ≥ 2; false (nothing written) when the split is off, too small, no worker is ready, or memory is exhausted.
  */
 export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: number, k: number, n: number, aOffsets: Int32Array, bOffsets: Int32Array, workBytes: number): boolean {
   if (requested <= 1 || m * k * n < threadThreshold.matmul || m < 8 || n < 2) return false;
-  const p = ensurePool();
-  if (!p) return false;
-  const blocks = canBlock();
-  let workers = usableWorkers(p);
-  if (blocks) workers = awaitStart(workers);
-  if (workers.length === 0) return false;
+  const got = acquireWorkers();
+  if (!got) return false;
+  const { p, workers } = got;
   const f64 = a instanceof Float64Array, es = f64 ? 8 : 4;
   if (!ensureWork(p, workers, workBytes)) return false;
   const sa = p.resident.stage(a);
@@ -347,23 +381,13 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
       if (row + slab >= m) break;
       const c = w.ctl;
       c[A] = pa + row * k * es; c[B] = pb; c[C] = pc + row * n * es; c[M] = slab; c[K] = k; c[N] = n; c[WORK] = w.work; c[F64] = f64 ? 1 : 0;
-      Atomics.store(c, STATE, POSTED);
-      Atomics.notify(c, STATE);
+      post(w);
       row += slab;
       used++;
     }
     if (f64) p.ex.gemm_f64(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
     else p.ex.gemm_f32(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
-    for (let i = 0; i < used; i++) {
-      const c = workers[i].ctl;
-      if (blocks) {
-        while (Atomics.load(c, STATE) !== DONE) Atomics.wait(c, STATE, POSTED);
-      } else {
-        while (Atomics.load(c, STATE) !== DONE) { /* spin: a browser's main thread may not block */ }
-      }
-      if (c[ERR] !== 0) failed = true;
-      Atomics.store(c, STATE, IDLE);
-    }
+    for (let i = 0; i < used; i++) if (!join(workers[i])) failed = true;
   }
   const mem = p.memory.buffer;
   if (!failed) { if (f64) out.set(new Float64Array(mem, outPtr, out.length)); else out.set(new Float32Array(mem, outPtr, out.length)); }
