@@ -30,7 +30,8 @@ function summary(r: ThreadsReport): string {
   const t = r.timing;
   return `${r.context}: ${r.threadsReady} threads (${r.info.platform} workers, ${r.info.wait}; ready in ${r.startMs.toFixed(0)} ms); `
     + `f64 matmul n = ${t.n}: 1 thread median ${median(t.single).toFixed(0)} ms ${ms(t.single)}, 2 threads median ${median(t.threaded).toFixed(0)} ms ${ms(t.threaded)}, `
-    + `speedup ${t.speedup.toFixed(2)}x (${(2 * t.n ** 3 / median(t.threaded) / 1e6).toFixed(1)} GFLOP/s threaded)`;
+    + `speedup ${t.speedup.toFixed(2)}x (${(2 * t.n ** 3 / median(t.threaded) / 1e6).toFixed(1)} GFLOP/s threaded); `
+    + `the calling thread ${r.info.wait === 'spin' ? 'spun' : 'blocked'} ${t.waitedMs.toFixed(0)} ms of the ${t.threaded.reduce((s, x) => s + x, 0).toFixed(0)} ms threaded total waiting for its worker`;
 }
 
 function checkReport(r: ThreadsReport, context: 'page' | 'worker', wait: 'spin' | 'atomics-wait'): void {

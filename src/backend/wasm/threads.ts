@@ -94,6 +94,7 @@ let compiling: Promise<void> | null = null;
 let poolsCreated = 0;
 let workersStarted = 0;
 let splits = 0;
+let waitedMs = 0;
 
 /**
  * Use `n` threads in all (the calling thread plus n − 1 pooled workers) for float64/float32 matmuls of at least
@@ -174,6 +175,11 @@ export interface WasmThreadsInfo {
   thresholdMultiplyAdds: number;
   /** Products split over the pool so far. */
   splits: number;
+  /**
+   * Milliseconds the calling thread has spent waiting for its workers after finishing its own slab (spinning, on a
+   * browser's main thread: CPU time burnt; blocked elsewhere). Small next to the products' time when slabs balance.
+   */
+  waitedMs: number;
   /** Slabs each current worker has computed (counted by the worker itself). */
   jobs: number[];
   /** Pools created in this process (one, unless the split was turned off and on again). */
@@ -198,6 +204,7 @@ export function wasmThreadsInfo(): WasmThreadsInfo {
     crossOriginIsolated: crossOriginIsolation(),
     thresholdMultiplyAdds: threadThreshold.matmul,
     splits,
+    waitedMs,
     jobs: p ? p.workers.map((w) => Atomics.load(w.ctl, JOBS)) : [],
     poolsCreated,
     workersStarted,
@@ -387,7 +394,9 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
     }
     if (f64) p.ex.gemm_f64(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
     else p.ex.gemm_f32(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
+    const t0 = performance.now();
     for (let i = 0; i < used; i++) if (!join(workers[i])) failed = true;
+    waitedMs += performance.now() - t0;
   }
   const mem = p.memory.buffer;
   if (!failed) { if (f64) out.set(new Float64Array(mem, outPtr, out.length)); else out.set(new Float32Array(mem, outPtr, out.length)); }
