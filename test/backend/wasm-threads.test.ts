@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import * as tt from '../../src/index.js';
 import { threadThreshold, wasmAvailable, wasmThresholds } from '../../src/backend/wasm/index.js';
+import { gemmChunkRows } from '../../src/backend/wasm/threads.js';
 import { expectError } from '../support/errors.js';
 
 type Arr = Float64Array | Float32Array;
@@ -143,6 +144,27 @@ describe('wasm kernels split over worker threads (Node)', function () {
     }
   });
 
+  it('chunks are 4-row aligned, about four per thread, at least 32 rows; the workers compute a share of a large product', () => {
+    expect(gemmChunkRows(1024, 2)).to.equal(128);
+    expect(gemmChunkRows(129, 2)).to.equal(32);
+    expect(gemmChunkRows(9, 2)).to.equal(8);
+    expect(gemmChunkRows(9, 3)).to.equal(4);
+    expect(gemmChunkRows(8, 2)).to.equal(4);
+    expect(gemmChunkRows(1000, 3)).to.equal(84);
+    for (let m = 8; m < 300; m += 7) for (let t = 2; t < 6; t++) expect(gemmChunkRows(m, t) % 4, `${m} ${t}`).to.equal(0);
+    tt.setWasmThreads(2);
+    const m = 1024, k = 256, n = 1024; // 8 chunks of 128 rows, each ~67 MFLOP: the worker cannot miss them all
+    const rows0 = tt.wasmThreadsInfo().rows[0];
+    const a = fill(8, m * k, false), b = fill(9, k * n, false);
+    const threaded = product(a, b, 1, m, k, n);
+    const share = tt.wasmThreadsInfo().rows[0] - rows0;
+    expect(share % 4).to.equal(0);
+    expect(share).to.be.above(0);
+    expect(share).to.be.below(m);
+    tt.setWasmThreads(1);
+    expect(sameBits(threaded, product(a, b, 1, m, k, n))).to.equal(true);
+  });
+
   it('growing starts workers, shrinking terminates the extra ones, terminateWasmThreads stops all; a new pool after that', async () => {
     tt.setWasmThreads(2);
     const i0 = tt.wasmThreadsInfo();
@@ -153,7 +175,7 @@ describe('wasm kernels split over worker threads (Node)', function () {
     const a = fill(5, 256 * 256, false), b = fill(6, 256 * 256, false);
     const j0 = jobs();
     product(a, b, 1, 256, 256, 256);
-    expect(jobs() - j0).to.equal(3); // 4 slabs of 64 rows: three on the workers, one here
+    expect(jobs() - j0).to.equal(3); // 8 chunks of 32 rows: all three workers take part
     expect(tt.setWasmThreads(2)).to.equal(2);
     expect(tt.wasmThreadsInfo().workers).to.equal(1);
     expect(tt.wasmThreadsInfo().poolsCreated).to.equal(i0.poolsCreated);

@@ -19,7 +19,7 @@ export interface ThreadsReport {
   startMs: number;
   info: tt.WasmThreadsInfo;
   checks: SizeCheck[];
-  timing: { n: number; single: number[]; threaded: number[]; identical: boolean; speedup: number; waitedMs: number };
+  timing: { n: number; single: number[]; threaded: number[]; identical: boolean; speedup: number; waitedMs: number; workerRows: number };
 }
 
 /** Seeded values in [-0.5, 0.5) (LCG; fixed seeds keep every run identical). */
@@ -81,16 +81,17 @@ export async function runThreadsSuite(repeats = 5): Promise<ThreadsReport> {
   // timing: 1,024 float64 matmul, one and two threads interleaved (tt.matmul's full cost: staging, kernels, copy out)
   const N = 1024, a = fill(100, N * N), b = fill(101, N * N);
   const single: number[] = [], threaded: number[] = [];
-  let waitedMs = 0;
+  let waitedMs = 0, workerRows = 0;
   let c1: Float64Array = new Float64Array(0), c2: Float64Array = new Float64Array(0);
   for (const threads of [1, 2]) { tt.setWasmThreads(threads); product(a, b, N, N, N); } // warm both paths (residency, work buffers)
   for (let r = 0; r < repeats; r++) {
     tt.setWasmThreads(1);
     let t = performance.now(); c1 = product(a, b, N, N, N); single.push(performance.now() - t);
     tt.setWasmThreads(2);
-    const w0 = tt.wasmThreadsInfo().waitedMs;
+    const w0 = tt.wasmThreadsInfo().waitedMs, r0 = tt.wasmThreadsInfo().rows[0];
     t = performance.now(); c2 = product(a, b, N, N, N); threaded.push(performance.now() - t);
     waitedMs += tt.wasmThreadsInfo().waitedMs - w0;
+    workerRows += tt.wasmThreadsInfo().rows[0] - r0;
   }
   let identical = c1.length === c2.length;
   for (let i = 0; identical && i < c1.length; i++) identical = Object.is(c1[i], c2[i]);
@@ -98,7 +99,7 @@ export async function runThreadsSuite(repeats = 5): Promise<ThreadsReport> {
     context: typeof window === 'undefined' ? 'worker' : 'page',
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
     threadsReady, startMs, info: tt.wasmThreadsInfo(), checks,
-    timing: { n: N, single, threaded, identical, speedup: median(single) / median(threaded), waitedMs },
+    timing: { n: N, single, threaded, identical, speedup: median(single) / median(threaded), waitedMs, workerRows },
   };
   tt.terminateWasmThreads();
   return report;

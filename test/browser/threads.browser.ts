@@ -3,7 +3,7 @@
  * bundle, bundles test/browser/threads-page.ts against it, serves both cross-origin isolated (examples/web/serve.mjs
  * sends COOP/COEP), and in headless Chromium runs the suite on the page's main thread (which spin-waits for its
  * workers) and inside a module Web Worker (which blocks in Atomics.wait). Checks that workers really ran (jobs counted
- * by the workers themselves), that float64 products of odd sizes equal the single-threaded results bit for bit, and
+ * by the workers themselves, and the rows they computed), that float64 products of odd sizes equal the single-threaded results bit for bit, and
  * prints the 1,024 matmul speedup with 2 threads (reported, not asserted: the machine has 2 shared cores). A page
  * served without the headers must fall back to one thread with a clear status.
  */
@@ -31,6 +31,7 @@ function summary(r: ThreadsReport): string {
   return `${r.context}: ${r.threadsReady} threads (${r.info.platform} workers, ${r.info.wait}; ready in ${r.startMs.toFixed(0)} ms); `
     + `f64 matmul n = ${t.n}: 1 thread median ${median(t.single).toFixed(0)} ms ${ms(t.single)}, 2 threads median ${median(t.threaded).toFixed(0)} ms ${ms(t.threaded)}, `
     + `speedup ${t.speedup.toFixed(2)}x (${(2 * t.n ** 3 / median(t.threaded) / 1e6).toFixed(1)} GFLOP/s threaded); `
+    + `the worker computed ${(100 * t.workerRows / (t.n * t.threaded.length)).toFixed(0)}% of the rows; `
     + `the calling thread ${r.info.wait === 'spin' ? 'spun' : 'blocked'} ${t.waitedMs.toFixed(0)} ms of the ${t.threaded.reduce((s, x) => s + x, 0).toFixed(0)} ms threaded total waiting for its worker`;
 }
 
@@ -47,13 +48,16 @@ function checkReport(r: ThreadsReport, context: 'page' | 'worker', wait: 'spin' 
   for (const c of r.checks) {
     const what = `${context} ${c.m}x${c.k}x${c.n}`;
     expect(c.splitsDone, `${what}: split over the pool`).to.equal(1);
-    expect(c.jobsDone, `${what}: slabs computed by the worker`).to.equal(1);
+    expect(c.jobsDone, `${what}: jobs the worker took part in`).to.equal(1);
     // 4-row-aligned slabs keep the row tiling and the k order of every dot product, so the bits must agree
     expect(c.identical, `${what}: threaded == single-threaded bit for bit (max diff ${c.maxAbsDiff})`).to.equal(true);
     // and both agree with plain JS to within the summation-order bound 2·k·2⁻⁵²·max Σ|a||b|
     expect(c.refError, `${what}: vs plain JS`).to.be.at.most(c.refBound);
   }
   expect(r.timing.identical, '1,024 product: threaded == single-threaded').to.equal(true);
+  // 8 chunks of 128 rows per 1,024 product, each tens of ms: the worker took some of them (and not all)
+  expect(r.timing.workerRows, 'rows computed by the worker').to.be.above(0);
+  expect(r.timing.workerRows).to.be.below(r.timing.n * r.timing.threaded.length);
   expect(r.info.jobs.reduce((s, j) => s + j, 0)).to.be.at.least(r.checks.length + r.timing.threaded.length);
 }
 

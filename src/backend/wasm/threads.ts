@@ -1,9 +1,9 @@
 /**
  * Optional multi-core gemm: one reused pool of workers (Node worker_threads, or browser Web Workers when the page is
  * cross-origin isolated) that share one WebAssembly memory (a SharedArrayBuffer) with the calling thread. A large
- * product is split by rows of A into one 4-row-aligned slab per thread; each thread packs its own panels (own work
- * buffer and scratch tile) and the calling thread computes the last slab itself, then waits for the workers: with
- * Atomics.wait where it may block (Node, Web Workers), by spinning on Atomics.load on a browser's main thread (where
+ * product is split by rows into 4-row-aligned chunks that the calling thread and its workers take from a shared
+ * counter (each thread packs its own panels: own work buffer and scratch tile); when none is left the calling thread
+ * waits for the workers to finish theirs: with Atomics.wait where it may block (Node, Web Workers), by spinning on Atomics.load on a browser's main thread (where
  * Atomics.wait throws). Off by default: `setWasmThreads(n)` or env TRACETAPE_WASM_THREADS=n turns it on (n threads in
  * all); products under `threadThreshold.matmul` multiply-adds stay on one thread. Workers start asynchronously; Node
  * waits for a starting worker when it first needs it, a browser uses only the workers that are ready (await
@@ -30,13 +30,34 @@ const START_TIMEOUT_MS = 10_000;
 const CONTROL_BYTES = 128;
 /** Control words of one worker (Int32Array over a SharedArrayBuffer of CONTROL_BYTES). */
 const STATE = 0, A = 1, B = 2, C = 3, M = 4, K = 5, N = 6, WORK = 7, F64 = 8;
-/** Written by the worker: jobs it has completed, and whether its last job threw. */
-const JOBS = 14, ERR = 15;
+/** gemm: rows per chunk, and the byte address of the shared chunk counter (an Int32 in the pool's memory). */
+const CHUNK = 10, CTR = 11;
+/** Written by the worker: rows of gemm products it has computed, jobs it has completed, whether its last job threw. */
+const ROWS = 13, JOBS = 14, ERR = 15;
 /** Worker states. */
 const IDLE = 0, POSTED = 1, DONE = 2, EXIT = 3, STARTING = 4, FAILED = 5;
 
+/**
+ * gemm job, dynamically scheduled: the calling thread and its workers take 4-row-aligned chunks of the rows of C from a
+ * shared counter until none is left, so a thread slowed down by other load simply takes fewer chunks. Every row is
+ * computed whole by one gemm call with the same k order, so results do not depend on who computed what.
+ */
+const GEMM_CHUNKS = `function gemmChunks(ex, memory, c) {
+  const f64 = c[${F64}] !== 0, es = f64 ? 8 : 4, gemm = f64 ? ex.gemm_f64 : ex.gemm_f32;
+  const a = c[${A}], b = c[${B}], out = c[${C}], m = c[${M}], k = c[${K}], n = c[${N}], work = c[${WORK}], chunk = c[${CHUNK}];
+  const ctr = new Int32Array(memory.buffer, c[${CTR}], 1);
+  for (;;) {
+    const r = Atomics.add(ctr, 0, chunk);
+    if (r >= m) return;
+    const rows = Math.min(chunk, m - r);
+    gemm(a + r * k * es, b, out + r * n * es, rows, k, n, work);
+    c[${ROWS}] += rows;
+  }
+}`;
+
 /** The worker's loop; the platform prelude (worker-host.ts) calls serve(init) with the WorkerInit. */
 const WORKER_SOURCE = `
+${GEMM_CHUNKS}
 function serve({ module, memory, control, tile }) {
   const c = new Int32Array(control);
   let ex;
@@ -57,7 +78,7 @@ function serve({ module, memory, control, tile }) {
       Atomics.wait(c, ${STATE}, s);
     }
     try {
-      (c[${F64}] ? ex.gemm_f64 : ex.gemm_f32)(c[${A}], c[${B}], c[${C}], c[${M}], c[${K}], c[${N}], c[${WORK}]);
+      gemmChunks(ex, memory, c);
       c[${ERR}] = 0;
     } catch (e) {
       c[${ERR}] = 1;
@@ -76,6 +97,8 @@ interface Pool {
   heap: WasmHeap;
   resident: ResidentArrays;
   mainWork: number;
+  /** Byte address of the gemm chunk counter. */
+  counter: number;
   workers: WorkerSlot[];
   workBytes: number;
 }
@@ -176,12 +199,14 @@ export interface WasmThreadsInfo {
   /** Products split over the pool so far. */
   splits: number;
   /**
-   * Milliseconds the calling thread has spent waiting for its workers after finishing its own slab (spinning, on a
-   * browser's main thread: CPU time burnt; blocked elsewhere). Small next to the products' time when slabs balance.
+   * Milliseconds the calling thread has spent waiting for its workers once no chunk was left (spinning, on a browser's
+   * main thread: CPU time burnt; blocked elsewhere): at most about one chunk's time per product.
    */
   waitedMs: number;
-  /** Slabs each current worker has computed (counted by the worker itself). */
+  /** Jobs (split products, one per batch) each current worker has taken part in (counted by the worker itself). */
   jobs: number[];
+  /** Rows of C each current worker has computed (counted by the worker; the calling thread computed the rest). */
+  rows: number[];
   /** Pools created in this process (one, unless the split was turned off and on again). */
   poolsCreated: number;
   /** Workers started in this process. */
@@ -206,6 +231,7 @@ export function wasmThreadsInfo(): WasmThreadsInfo {
     splits,
     waitedMs,
     jobs: p ? p.workers.map((w) => Atomics.load(w.ctl, JOBS)) : [],
+    rows: p ? p.workers.map((w) => Atomics.load(w.ctl, ROWS)) : [],
     poolsCreated,
     workersStarted,
     status,
@@ -256,7 +282,8 @@ function ensurePool(): Pool | null {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     const heap = new WasmHeap(memory, 1024);
-    pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), mainWork: -1, workers: [], workBytes: 0 };
+    const counter = heap.alloc(64);
+    pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), mainWork: -1, counter, workers: [], workBytes: 0 };
     poolsCreated++;
     resize(pool, requested - 1);
     return pool;
@@ -361,6 +388,22 @@ function join(w: WorkerSlot): boolean {
 }
 
 /**
+ * How a split gemm is chunked: about `perThread` chunks per thread, of at least `minRows` rows. Mutable for tuning and
+ * benchmarks (perThread = 1 is the static split: one slab per thread).
+ */
+export const threadChunking = { perThread: 4, minRows: 32 };
+
+/**
+ * Rows per gemm chunk: a multiple of 4 (the micro-tile height, so the row tiling and every result equal the
+ * single-threaded ones), about four chunks per thread so load imbalance costs at most a quarter of a thread's share,
+ * but at least 32 rows (each chunk re-packs B: k·n copies against 2·rows·k·n flops) unless m is small.
+ */
+export function gemmChunkRows(m: number, threads: number): number {
+  const ceil4 = (x: number): number => Math.max(4, Math.ceil(x / 4) * 4);
+  return Math.max(Math.min(threadChunking.minRows, ceil4(m / threads)), ceil4(m / (threadChunking.perThread * threads)));
+}
+
+/**
  * out[t] = a[t] · b[t] split over the pool, for products of ≥ threadThreshold.matmul multiply-adds with m ≥ 8 and
  * n ≥ 2; false (nothing written) when the split is off, too small, no worker is ready, or memory is exhausted.
  */
@@ -378,22 +421,26 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
   const outPtr = p.heap.alloc(out.byteLength);
   if (outPtr < 0) { p.resident.release(sa); p.resident.release(sb); return false; }
   const threads = workers.length + 1;
-  // 4-row-aligned slabs (so the row tiling, hence every result, equals the single-threaded one), the rest on this thread
-  const slab = Math.max(4, Math.ceil(m / threads / 4) * 4);
+  const chunk = gemmChunkRows(m, threads);
+  // at most one worker per chunk beyond the one this thread takes
+  const used = Math.min(workers.length, Math.ceil(m / chunk) - 1);
+  const ctr = new Int32Array(p.memory.buffer, p.counter, 1);
   let failed = false;
   for (let t = 0; t < aOffsets.length; t++) {
     const pa = sa.ptr + aOffsets[t] * es, pb = sb.ptr + bOffsets[t] * es, pc = outPtr + t * m * n * es;
-    let row = 0, used = 0;
-    for (const w of workers) {
-      if (row + slab >= m) break;
-      const c = w.ctl;
-      c[A] = pa + row * k * es; c[B] = pb; c[C] = pc + row * n * es; c[M] = slab; c[K] = k; c[N] = n; c[WORK] = w.work; c[F64] = f64 ? 1 : 0;
-      post(w);
-      row += slab;
-      used++;
+    Atomics.store(ctr, 0, 0);
+    for (let i = 0; i < used; i++) {
+      const c = workers[i].ctl;
+      c[A] = pa; c[B] = pb; c[C] = pc; c[M] = m; c[K] = k; c[N] = n; c[WORK] = workers[i].work; c[F64] = f64 ? 1 : 0; c[CHUNK] = chunk; c[CTR] = p.counter;
+      post(workers[i]);
     }
-    if (f64) p.ex.gemm_f64(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
-    else p.ex.gemm_f32(pa + row * k * es, pb, pc + row * n * es, m - row, k, n, p.mainWork);
+    for (;;) { // this thread's share: the same loop as GEMM_CHUNKS
+      const r = Atomics.add(ctr, 0, chunk);
+      if (r >= m) break;
+      const rows = Math.min(chunk, m - r);
+      if (f64) p.ex.gemm_f64(pa + r * k * es, pb, pc + r * n * es, rows, k, n, p.mainWork);
+      else p.ex.gemm_f32(pa + r * k * es, pb, pc + r * n * es, rows, k, n, p.mainWork);
+    }
     const t0 = performance.now();
     for (let i = 0; i < used; i++) if (!join(workers[i])) failed = true;
     waitedMs += performance.now() - t0;
@@ -403,7 +450,7 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
   p.heap.free(outPtr);
   p.resident.release(sa);
   p.resident.release(sb);
-  if (failed) throw new TracetapeError('matmul', 'a kernel worker failed while computing its slab');
+  if (failed) throw new TracetapeError('matmul', 'a kernel worker failed while computing its rows');
   splits++;
   return true;
 }
