@@ -5,7 +5,7 @@
  * workers) and inside a module Web Worker (which blocks in Atomics.wait). Checks that workers really ran (jobs counted
  * by the workers themselves, and the rows they computed), that float64 products of odd sizes equal the single-threaded results bit for bit, and
  * prints the 1,024 matmul speedup with 2 threads (reported, not asserted: the machine has 2 shared cores). A page
- * served without the headers must fall back to one thread with a clear status.
+ * served without the headers, or whose CSP forbids blob: workers, must fall back to one thread with a clear status.
  */
 import { expect } from 'chai';
 import { build } from 'esbuild';
@@ -18,9 +18,11 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type DemoServer } from '../../examples/web/serve.mjs';
 import type { ThreadsPageApi, ThreadsReport } from './threads-page.js';
+import type { WasmThreadsInfo } from '../../src/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const HTML = '<!doctype html><meta charset="utf-8"><title>tracetape threads</title><link rel="icon" href="data:,"><script type="module" src="./threads-page.js"></script>\n';
 
 const ms = (xs: number[]): string => `[${xs.map((x) => x.toFixed(0)).join(', ')}] ms`;
@@ -65,7 +67,7 @@ describe('browser: tracetape\'s WebAssembly kernels split over Web Workers (cros
   this.timeout(300_000);
   let context: BrowserContext | undefined;
   let server: DemoServer | undefined;
-  let plain: Server | undefined;
+  const extra: Server[] = [];
   let dir = '';
   let userDataDir = '';
   let page: Page;
@@ -95,7 +97,7 @@ describe('browser: tracetape\'s WebAssembly kernels split over Web Workers (cros
   after(async () => {
     await context?.close();
     await server?.close();
-    await new Promise((r) => plain ? plain.close(() => r(undefined)) : r(undefined));
+    for (const x of extra) await new Promise((r) => x.close(() => r(undefined)));
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     if (lines.length > 0) console.log(`\nbrowser threads summary (2-core machine shared with other jobs, so speedups are noisy):\n  ${lines.join('\n  ')}`);
@@ -115,33 +117,68 @@ describe('browser: tracetape\'s WebAssembly kernels split over Web Workers (cros
     expect(problems).to.deep.equal([]);
   });
 
-  it('a page served without COOP/COEP stays on one thread and says why', async () => {
-    plain = createServer(async (req, res) => {
+  /** Serve `dir` with only `headers` (unlike serve.mjs); resolves to the page's URL. */
+  async function serveWith(headers: Record<string, string>): Promise<string> {
+    const server = createServer(async (req, res) => {
       const name = new URL(req.url ?? '/', 'http://localhost').pathname.slice(1) || 'index.html';
       try {
         const body = await readFile(join(dir, name.replace(/[^\w.-]/g, '')));
-        res.writeHead(200, { 'content-type': name.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(body);
+        res.writeHead(200, { 'content-type': name.endsWith('.html') ? 'text/html' : 'text/javascript', ...headers }).end(body);
       } catch { res.writeHead(404).end(); }
     });
-    await new Promise<void>((r) => plain!.listen(0, '127.0.0.1', () => r()));
-    const address = plain.address();
+    extra.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const address = server.address();
+    return `http://localhost:${typeof address === 'object' && address ? address.port : 0}/`;
+  }
+
+  /** Open `url`, ask for 2 threads, wait (up to 2 s) and report what tracetape says. */
+  async function tryThreads(url: string): Promise<{ isolated: boolean | undefined; inEffect: number; ready: number; info: WasmThreadsInfo }> {
     const other = await context!.newPage();
-    await other.goto(`http://localhost:${typeof address === 'object' && address ? address.port : 0}/`);
-    await other.waitForFunction(() => (window as unknown as { __threads?: unknown }).__threads !== undefined, null, { timeout: 60_000 });
-    const got = await other.evaluate(async () => {
-      const tt = await import(new URL('./tracetape.browser.js', location.href).href) as typeof import('../../src/index.js');
-      const inEffect = tt.setWasmThreads(2);
-      const ready = await tt.wasmThreadsReady(2000);
-      const info = tt.wasmThreadsInfo();
-      tt.setWasmThreads(1);
-      return { isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated, inEffect, ready, info };
-    });
-    await other.close();
+    try {
+      await other.goto(url);
+      await other.waitForFunction(() => (window as unknown as { __threads?: unknown }).__threads !== undefined, null, { timeout: 60_000 });
+      return await other.evaluate(async () => {
+        const tt = await import(new URL('./tracetape.browser.js', location.href).href) as typeof import('../../src/index.js');
+        const inEffect = tt.setWasmThreads(2);
+        const ready = await tt.wasmThreadsReady(2000);
+        const info = tt.wasmThreadsInfo();
+        tt.terminateWasmThreads();
+        return { isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated, inEffect, ready, info };
+      });
+    } finally {
+      await other.close();
+    }
+  }
+
+  it('a page served without COOP/COEP stays on one thread and says why', async () => {
+    const got = await tryThreads(await serveWith({}));
     expect(got.isolated).to.equal(false);
     expect(got.inEffect).to.equal(1);
     expect(got.ready).to.equal(1);
     expect(got.info.threads).to.equal(1);
     expect(got.info.workers).to.equal(0);
     expect(got.info.status).to.match(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+  });
+
+  it('an isolated page whose Content-Security-Policy forbids blob: workers stays on one thread and says a worker failed', async () => {
+    const csp = { ...ISOLATION, 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'" };
+    const got = await tryThreads(await serveWith(csp));
+    expect(got.isolated).to.equal(true);
+    expect(got.ready).to.equal(1);
+    expect(got.info.threads).to.equal(1);
+    expect(got.info.status).to.match(/^one thread \(1 worker\(s\) failed: .*worker-src blob:/);
+    lines.push(`CSP without blob: workers: ${got.info.status}`);
+  });
+
+  it('an isolated page whose Content-Security-Policy forbids WebAssembly compilation stays on one thread and says so', async () => {
+    const csp = { ...ISOLATION, 'content-security-policy': "script-src 'self'; worker-src 'self' blob:" };
+    const got = await tryThreads(await serveWith(csp));
+    expect(got.isolated).to.equal(true);
+    expect(got.ready).to.equal(1);
+    expect(got.info.threads).to.equal(1);
+    expect(got.info.workers).to.equal(0);
+    expect(got.info.status).to.match(/^one thread \(compiling the shared kernels failed: CompileError/);
+    lines.push(`CSP without wasm-unsafe-eval: ${got.info.status}`);
   });
 });

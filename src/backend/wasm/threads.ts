@@ -299,14 +299,18 @@ function resize(p: Pool, count: number): void {
   while (p.workers.length > count) stopWorker(p, p.workers.pop()!);
   while (p.workers.length < count) {
     const tile = p.heap.alloc(128);
-    if (tile < 0) throw new Error('shared memory exhausted');
+    if (tile < 0) return; // shared memory exhausted: fewer workers
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     const ctl = new Int32Array(control);
     ctl[STATE] = STARTING;
     const slot: WorkerSlot = { ctl, work: -1, tile, handle: { terminate: () => undefined }, failure: '' };
-    slot.handle = startWorker(WORKER_SOURCE, { module: sharedModule()!, memory: p.memory, control, tile }, (message) => { slot.failure ||= message; });
+    try {
+      slot.handle = startWorker(WORKER_SOURCE, { module: sharedModule()!, memory: p.memory, control, tile }, (message) => { slot.failure ||= message; });
+      workersStarted++;
+    } catch (e) { // e.g. a Content-Security-Policy without worker-src blob: — kept as a failed slot, so status says why
+      slot.failure = `could not start a worker: ${String(e)}`;
+    }
     p.workers.push(slot);
-    workersStarted++;
   }
 }
 

@@ -105,7 +105,7 @@ export function startWorker(loopSource: string, init: WorkerInit, onError: (mess
     blobUrl = { source, url: g.URL!.createObjectURL!(new g.Blob!([source], { type: 'text/javascript' })) };
   }
   const w = new g.Worker!(blobUrl.url, { name: 'tracetape-kernels' });
-  w.onerror = (e) => onError(e.message ?? 'worker error');
+  w.onerror = (e) => onError(e.message || 'the Web Worker did not start (is worker-src blob: allowed by the Content-Security-Policy?)');
   w.postMessage(init);
   return { terminate: () => w.terminate() };
 }
