@@ -357,14 +357,14 @@ function awaitStart(workers: WorkerSlot[]): WorkerSlot[] {
 }
 
 /**
- * The pool and the workers a job may use now (in Node, starting ones are waited for; elsewhere only ready ones), or
- * null when the split is off, unavailable, or no worker is ready yet. Every job kind starts here.
+ * The pool and at most `maxThreads − 1` workers a job may use now (in Node, starting ones are waited for; elsewhere
+ * only ready ones), or null when the split is off, unavailable, or no worker is ready yet. Every job kind starts here.
  */
-function acquireWorkers(): { p: Pool; workers: WorkerSlot[] } | null {
-  if (requested <= 1) return null;
+function acquireWorkers(maxThreads = requested): { p: Pool; workers: WorkerSlot[] } | null {
+  if (requested <= 1 || maxThreads <= 1) return null;
   const p = ensurePool();
   if (!p) return null;
-  let workers = usableWorkers(p);
+  let workers = usableWorkers(p).slice(0, maxThreads - 1);
   if (canBlock()) workers = awaitStart(workers);
   return workers.length > 0 ? { p, workers } : null;
 }
