@@ -288,6 +288,9 @@ if (threadRows.length > 0) {
       ewRows.push([op, n.toExponential(0).replace('e+', 'e'), ts, nsPer(tT).toFixed(2), nsPer(tW).toFixed(2), `${(tT.cpu / tW.cpu).toFixed(2)}× (${(tT.median / tW.median).toFixed(2)}×)`, diff]);
     };
     const pairs = quick ? 3 : 5;
+    const savedBinary = wasmElementwiseThresholds.binary, savedSum = wasmElementwiseThresholds.sum;
+    wasmElementwiseThresholds.binary = Infinity; // the TypeScript loops below
+    wasmElementwiseThresholds.sum = Infinity;
     for (const op of ['add', 'mul'] as const) {
       const [tT, tW] = measurePair(loop(() => binary(op, a, b, o1, null, null)), loop(() => wasmBinary(op, a, b, o2)), pairs);
       row(op, 'one loop, o[i] = a[i] ∘ b[i]', tT, tW, maxRelDiff(o2, o1) === 0 ? 'identical' : maxRelDiff(o2, o1).toExponential(1));
@@ -306,16 +309,22 @@ if (threadRows.length > 0) {
     const d1 = new Float64Array(1);
     const [tD, tDW] = measurePair(loop(() => gemm(a, 0, b, 0, d1, 0, 1, n, 1)), loop(() => { w = wasmDot(a, b) ?? 0; }), pairs);
     row('dot', 'gemm 1×n·n×1, 4 accumulators', tD, tDW, (Math.abs(w - d1[0]) / Math.abs(d1[0])).toExponential(1));
+    const [tB] = measurePair(loop(() => cpuBackend.matmul(a, b, d1, 1, n, 1, z, z)), () => {}, pairs);
+    ewRows.push(['dot', n.toExponential(0).replace('e+', 'e'), '(cpu backend matmul 1×n·n×1, what tt.dot runs: wasm gemv from n = 2,048, operands resident from their second use)',
+      nsPer(tB).toFixed(2), '', `${(tB.cpu / tDW.cpu).toFixed(2)}× (${(tB.median / tDW.median).toFixed(2)}×) vs wasm`, '']);
     const [t1] = measurePair(loop(() => { let acc = 0; for (let i = 0; i < n; i++) acc += a[i] * b[i]; sink += acc; }), () => {}, pairs);
     ewRows.push(['dot', n.toExponential(0).replace('e+', 'e'), '(one-accumulator loop, for reference)', nsPer(t1).toFixed(2), '', `${(t1.cpu / tDW.cpu).toFixed(2)}× (${(t1.median / tDW.median).toFixed(2)}×) vs wasm`, '']);
+    wasmElementwiseThresholds.binary = savedBinary;
+    wasmElementwiseThresholds.sum = savedSum;
   }
   lines.push('### Elementwise and reductions (float64): cpu backend TypeScript loops vs wasm SIMD with copies\n');
   lines.push(table(['op', 'n', 'TypeScript loop', 'TS ns/element (CPU)', 'wasm ns/element (CPU, copies included)', 'TS / wasm: CPU time (wall)', 'wasm vs TS difference'], ewRows));
-  lines.push('\nTimed alternately (TS, wasm, …), medians of the process CPU time per call (wall-time ratio in parentheses). Wired into the cpu backend: exp only (float64, from '
-    + `${saved} elements, wasmElementwiseThresholds). add/mul are bandwidth-bound: copying the operands in and the result out `
-    + 'costs more than the SIMD arithmetic saves. sum and dot already run with four accumulators in TypeScript (not latency-bound '
-    + 'on one), and the chunked copy into wasm memory costs about what the SIMD loop saves, so they stay TypeScript; '
-    + 'a matrix-vector dot with a resident operand goes through the matvec kernel instead (sections above).\n');
+  const th = wasmElementwiseThresholds;
+  lines.push('\nTimed alternately (TS, wasm, …), medians of the process CPU time per call (wall-time ratio in parentheses). '
+    + `Wired into the cpu backend (float64, wasmElementwiseThresholds): exp from ${th.exp} elements, same-length add/sub/mul/div from `
+    + `${th.binary} (bitwise identical results), row sums (sumAxis) from ${th.sum}. Not wired: dot (tt.dot is a 1×n·n×1 matmul, which `
+    + 'already runs the wasm matvec kernel from n = 2,048 with its operands resident). Note: tt.sum reduces in src/ops/reduce.ts '
+    + 'with its own loop and does not call the backend\'s sumAxis.\n');
 }
 
 if (sink === 12345.678) console.log(sink);

@@ -121,21 +121,58 @@ describe('wasm elementwise kernels (float64)', function () {
     });
   });
 
-  describe('add, mul, sum, dot (benchmark kernels)', () => {
-    it('add and mul are bitwise equal to the sequential loops, NaN/Inf included', () => {
+  describe('add, sub, mul, div, sum, dot', () => {
+    it('binary ops through the cpu backend are bitwise equal to the sequential loops, NaN/Inf/±0 included', () => {
       for (const n of SIZES) {
         const r = rng(100 + n);
         const a = Float64Array.from({ length: n }, r), b = Float64Array.from({ length: n }, r);
-        if (n > 3) { a[1] = NaN; b[2] = Infinity; a[n - 1] = -Infinity; }
-        for (const op of ['add', 'mul'] as const) {
+        if (n > 5) { a[1] = NaN; b[2] = Infinity; a[n - 1] = -Infinity; b[3] = 0; b[4] = -0; a[5] = Infinity; }
+        for (const op of ['add', 'sub', 'mul', 'div'] as const) {
           const out = new Float64Array(n);
-          expect(wasmBinary(op, a, b, out)).to.equal(true);
+          cpuBackend.binary(op, a, b, out, null, null);
+          const direct = new Float64Array(n);
+          expect(wasmBinary(op, a, b, direct)).to.equal(true); // the kernel itself, also below the dispatch threshold
           for (let i = 0; i < n; i++) {
-            const want = op === 'add' ? a[i] + b[i] : a[i] * b[i];
-            if (!(Object.is(out[i], want) || (Number.isNaN(out[i]) && Number.isNaN(want)))) expect.fail(`${op} n=${n} i=${i}: ${out[i]} vs ${want}`);
+            const want = op === 'add' ? a[i] + b[i] : op === 'sub' ? a[i] - b[i] : op === 'mul' ? a[i] * b[i] : a[i] / b[i];
+            for (const got of [out[i], direct[i]]) {
+              if (!(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)))) expect.fail(`${op} n=${n} i=${i}: ${got} vs ${want}`);
+            }
           }
         }
       }
+    });
+
+    it('binary ops work in place and on subarray views', () => {
+      const r = rng(5);
+      const buf = Float64Array.from({ length: 20000 }, r);
+      const a = buf.subarray(1, 1 + 9001), b = buf.subarray(9003, 9003 + 9001);
+      const want = Float64Array.from(a, (v, i) => v / b[i]);
+      const before = buf[0], between = buf[9002];
+      cpuBackend.binary('div', a, b, a, null, null); // out aliases a
+      for (let i = 0; i < want.length; i++) if (!Object.is(a[i], want[i])) expect.fail(`i=${i}: ${a[i]} vs ${want[i]}`);
+      expect(buf[0]).to.equal(before); // elements outside the views untouched
+      expect(buf[9002]).to.equal(between);
+    });
+
+    it('row sums (sumAxis, inner = 1) match float64 sequential sums within 2(len+2)u·Σ|a| per row', () => {
+      for (const [outer, len] of [[1, 1023], [1, 1024], [3, 1025], [2, 8193], [1, 20001], [4, 5000]]) {
+        const r = rng(300 + len);
+        const a = Float64Array.from({ length: outer * len }, r);
+        const out = new Float64Array(outer);
+        cpuBackend.sumAxis(a, out, outer, len, 1);
+        for (let o = 0; o < outer; o++) {
+          let s = 0, sAbs = 0;
+          for (let l = 0; l < len; l++) { s += a[o * len + l]; sAbs += Math.abs(a[o * len + l]); }
+          expect(Math.abs(out[o] - s), `outer ${outer} len ${len} row ${o}`).to.be.at.most(2 * (len + 2) * U * sAbs);
+        }
+      }
+      const withNaN = new Float64Array(3 * 2000).fill(1);
+      withNaN[2500] = NaN; withNaN[4100] = -Infinity;
+      const out = new Float64Array(3);
+      cpuBackend.sumAxis(withNaN, out, 3, 2000, 1);
+      expect(out[0]).to.equal(2000);
+      expect(Number.isNaN(out[1])).to.equal(true);
+      expect(out[2]).to.equal(-Infinity);
     });
 
     it('sum and dot agree with sequential sums within the reordering bound 2(n+2)u·Σ|terms|', () => {

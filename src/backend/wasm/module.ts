@@ -23,8 +23,12 @@ export interface KernelExports {
   sum_f64(p: number, n: number): number;
   /** o = a + b elementwise, n float64 values (wat/elementwise.wat). */
   add_f64(a: number, b: number, o: number, n: number): void;
+  /** o = a − b elementwise, n float64 values. */
+  sub_f64(a: number, b: number, o: number, n: number): void;
   /** o = a · b elementwise, n float64 values. */
   mul_f64(a: number, b: number, o: number, n: number): void;
+  /** o = a / b elementwise, n float64 values. */
+  div_f64(a: number, b: number, o: number, n: number): void;
   /** Σ a[i]·b[i] over n float64 values. */
   dot_f64(a: number, b: number, n: number): number;
   /** o = e^a elementwise (o may equal a); for odd n it also reads a[n] and writes o[n]. */

@@ -1,10 +1,10 @@
   ;; ---------------------------------------------------------------- elementwise (float64) --------------------------
   ;; Elementwise and reduction loops of the tape, f64x2. The host (src/backend/wasm/elementwise.ts) streams its arrays
   ;; through a small staging buffer in chunks, so every pointer here is into that buffer; src and dst may coincide.
-  ;; bench/wasm.bench.ts ("elementwise and reductions") measures each against the TypeScript loop it would replace,
-  ;; copies included; only exp_f64 is wired into the cpu backend (the others lose or tie once the copies are paid).
+  ;; bench/wasm.bench.ts ("elementwise and reductions") measures each against the TypeScript loop it replaces, copies
+  ;; included; the cpu backend uses them above the size thresholds of src/backend/wasm/elementwise.ts.
 
-  ;; o[i] = a[i] + b[i], i < n.
+  ;; o[i] = a[i] + b[i], i < n (o may equal a or b).
   (func (export "add_f64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
     (local $end i32) (local $end2 i32)
     (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
@@ -19,7 +19,22 @@
     (if (i32.lt_u (local.get $o) (local.get $end))
       (then (f64.store (local.get $o) (f64.add (f64.load (local.get $a)) (f64.load (local.get $b)))))))
 
-  ;; o[i] = a[i] · b[i], i < n.
+  ;; o[i] = a[i] − b[i], i < n (o may equal a or b).
+  (func (export "sub_f64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $end2 i32)
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $o) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $vdone (loop $vec
+      (br_if $vdone (i32.ge_u (local.get $o) (local.get $end2)))
+      (v128.store (local.get $o) (f64x2.sub (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $vec)))
+    (if (i32.lt_u (local.get $o) (local.get $end))
+      (then (f64.store (local.get $o) (f64.sub (f64.load (local.get $a)) (f64.load (local.get $b)))))))
+
+  ;; o[i] = a[i] · b[i], i < n (o may equal a or b).
   (func (export "mul_f64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
     (local $end i32) (local $end2 i32)
     (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
@@ -33,6 +48,21 @@
       (br $vec)))
     (if (i32.lt_u (local.get $o) (local.get $end))
       (then (f64.store (local.get $o) (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))))
+
+  ;; o[i] = a[i] / b[i], i < n (o may equal a or b).
+  (func (export "div_f64") (param $a i32) (param $b i32) (param $o i32) (param $n i32)
+    (local $end i32) (local $end2 i32)
+    (local.set $end (i32.add (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $o) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $vdone (loop $vec
+      (br_if $vdone (i32.ge_u (local.get $o) (local.get $end2)))
+      (v128.store (local.get $o) (f64x2.div (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $vec)))
+    (if (i32.lt_u (local.get $o) (local.get $end))
+      (then (f64.store (local.get $o) (f64.div (f64.load (local.get $a)) (f64.load (local.get $b)))))))
 
   ;; Σ a[i]·b[i], i < n, with four f64x2 accumulators (eight products a step; the order differs from a sequential loop).
   (func (export "dot_f64") (param $a i32) (param $b i32) (param $n i32) (result f64)
