@@ -225,6 +225,7 @@ if (threadRows.length > 0) {
   const n = 1024, flops = 2 * n ** 3;
   const A = rand(n * n, 50, true) as Float32Array, B = rand(n * n, 51, true) as Float32Array;
   const o1 = new Float32Array(n * n), o2 = new Float32Array(n * n);
+  const ourThreads = setWasmThreads(1);
   const ours = (): boolean => wasmMatmul(A, B, o1, n, n, n, z, z);
   const tT = measure(() => gemm(A, 0, B, 0, o2, 0, n, n, n), 1);
   const rows: (string | number)[][] = [];
@@ -250,7 +251,7 @@ if (threadRows.length > 0) {
     const errTf = maxRelDiff(run(), o2);
     const err = maxRelDiff(o1, o2);
     if (err > 1e-4) throw new Error(`wasm f32 gemm disagrees: ${err}`);
-    rows.push(['tracetape wasm SIMD f32x4 (4×8 micro-kernel, f32 accumulation, 1 thread)', fmtTiming(tW), gflops(flops, tW), gflopsCpu(flops, tW), '1.00×']);
+    rows.push([`tracetape wasm SIMD f32x4 (4×8 micro-kernel, f32 accumulation, threads in effect: ${ourThreads})`, fmtTiming(tW), gflops(flops, tW), gflopsCpu(flops, tW), '1.00×']);
     rows.push([`TensorFlow.js wasm (XNNPACK, SIMD ${simd ? 'on' : 'off'}, threads: setThreadsCount(1), getThreadsCount() = ${wasm.getThreadsCount()}, `
       + `multithread build ${mt ? 'available' : 'unavailable in this runtime'}; includes dataSync)`, fmtTiming(tF), gflops(flops, tF), gflopsCpu(flops, tF), `${(tF.median / tW.median).toFixed(2)}×`]);
     rows.push(['plain TypeScript gemm (f64 accumulation, one run)', fmtTiming(tT), gflops(flops, tT), gflopsCpu(flops, tT), `${(tT.median / tW.median).toFixed(2)}×`]);
@@ -259,7 +260,7 @@ if (threadRows.length > 0) {
       + `tracetape ${err.toExponential(1)}, tfjs ${errTf.toExponential(1)}.\n`;
   } catch (e) {
     const tW = measure(ours, quick ? 3 : 7);
-    rows.push(['tracetape wasm SIMD f32x4 (4×8 micro-kernel, f32 accumulation, 1 thread)', fmtTiming(tW), gflops(flops, tW), gflopsCpu(flops, tW), '1.00×']);
+    rows.push([`tracetape wasm SIMD f32x4 (4×8 micro-kernel, f32 accumulation, threads in effect: ${ourThreads})`, fmtTiming(tW), gflops(flops, tW), gflopsCpu(flops, tW), '1.00×']);
     rows.push(['plain TypeScript gemm (f64 accumulation, one run)', fmtTiming(tT), gflops(flops, tT), gflopsCpu(flops, tT), `${(tT.median / tW.median).toFixed(2)}×`]);
     note = `\nTensorFlow.js wasm comparison skipped: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}.\n`;
   }

@@ -24,12 +24,15 @@ export const wasmElementwiseThresholds = { exp: 128, binary: 512, sum: 1024 };
 
 let staging = -1;
 
-/** Byte address of the staging buffer (three operands of CHUNK elements plus one element of slack), or -1. */
+/**
+ * Byte address of the staging buffer, allocated once and kept (128 KiB: two operands of CHUNK elements, plus slack for
+ * exp_f64's write one past an odd count), or -1 without the kernels or when wasm memory cannot grow.
+ */
 function stagingBuffer(): number {
   if (staging >= 0) return staging;
   const rt = wasmRuntime();
   if (!rt) return -1;
-  staging = rt.heap.alloc((3 * CHUNK + 2) * 8);
+  staging = rt.heap.alloc((2 * CHUNK + 2) * 8);
   return staging;
 }
 
