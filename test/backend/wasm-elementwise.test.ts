@@ -37,8 +37,8 @@ function expectExpClose(got: Float64Array, x: Float64Array, label: string): void
 }
 
 describe('wasm elementwise kernels (float64)', function () {
-  before(function () {
-    if (!wasmAvailable()) this.skip(); // engines without WebAssembly SIMD run the TypeScript loops only (tested elsewhere)
+  it('the kernels are loaded (Node 20 has WebAssembly SIMD; the cases below would otherwise test the TypeScript loops)', () => {
+    expect(wasmAvailable()).to.equal(true);
   });
 
   describe('exp', () => {
