@@ -1,9 +1,21 @@
-/** Float64/float32 TypeScript reduction kernel: sum over the middle axis of an (outer × len × inner) array. */
+/** Float64/float32 reduction kernel: sum over the middle axis of an (outer × len × inner) array (TypeScript; wasm SIMD for long float64 rows). */
 import type { TypedArray } from '../../tensor/dtype.js';
+import { wasmSumChunked, wasmElementwiseThresholds } from '../wasm/elementwise.js';
 
 /** out[o·inner + i] = Σ_l a[(o·len + l)·inner + i]; `out` must be zero-filled. */
 export function sumAxis(a: TypedArray, out: TypedArray, outer: number, len: number, inner: number): void {
   if (inner === 1) {
+    // float64 rows from wasmElementwiseThresholds.sum elements: the wasm SIMD sum (bench/wasm.bench.ts); another
+    // summation order, within the same 2(len+2)·2⁻⁵³·Σ|a| bound as the loop below
+    if (len >= wasmElementwiseThresholds.sum && a instanceof Float64Array) {
+      let o = 0;
+      for (; o < outer; o++) {
+        const s = wasmSumChunked(a, o * len, len);
+        if (s === null) break;
+        out[o] = s;
+      }
+      if (o === outer) return;
+    }
     for (let o = 0; o < outer; o++) {
       const base = o * len;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -10,6 +10,11 @@
 ;;   row block of A the block is packed into MR-tall panels (kc × MR contiguous, zero padded); the register-blocked
 ;;   micro-kernel multiplies one A panel by one B panel into MR×NR accumulators held in v128 locals.
 ;;   f64: MR = 4, NR = 4 (8 f64x2 accumulators); f32: MR = 4, NR = 8 (8 f32x4 accumulators).
+;;   Why not a larger f32 tile: V8 (Node 20, x64) has 15 allocatable xmm registers and schedules every load of a loop
+;;   iteration before its arithmetic, so 4×8 (8 accumulators + 2 B vectors + 4 broadcasts + 1 product) is the largest
+;;   tile it compiles without spills. Measured on the 2-core EPYC (gemm_f32 n = 512, best of 25, interleaved, machine
+;;   shared): 4×8 28–31 GFLOP/s; 6×8 17.5 (4 accumulators spilled to the stack); 6×8 re-splatting A per use 12.9;
+;;   5×8 16.7; 4×8 unrolled 2× over k 21.1, 4× 15.2 (hoisted loads spill); KC = 256 (MC 64 or 256) 29.4–30.0.
 ;;   `work` must hold MC·KC + KC·NC elements: the packed A block, then the packed B block (the globals below give
 ;;   MC, KC, NC; the function bodies repeat them as constants, and the packed-B offset MC·KC·8 = MC·KC·4 = 262144).
 ;; gemv_f64 / gemv_f32: y (m) = A (m×k) · x (k), four rows at a time, two vector accumulators per row.

@@ -21,6 +21,18 @@ export interface KernelExports {
   set_tile(p: number): void;
   /** Σ of n float64 values at p. */
   sum_f64(p: number, n: number): number;
+  /** o = a + b elementwise, n float64 values (wat/elementwise.wat). */
+  add_f64(a: number, b: number, o: number, n: number): void;
+  /** o = a − b elementwise, n float64 values. */
+  sub_f64(a: number, b: number, o: number, n: number): void;
+  /** o = a · b elementwise, n float64 values. */
+  mul_f64(a: number, b: number, o: number, n: number): void;
+  /** o = a / b elementwise, n float64 values. */
+  div_f64(a: number, b: number, o: number, n: number): void;
+  /** Σ a[i]·b[i] over n float64 values. */
+  dot_f64(a: number, b: number, n: number): number;
+  /** o = e^a elementwise (o may equal a); for odd n it also reads a[n] and writes o[n]. */
+  exp_f64(a: number, o: number, n: number): void;
   /** Blocking parameters of the float64 gemm (rows of the packed A block, depth, columns of the packed B block). */
   F64_MC: WebAssembly.Global; F64_KC: WebAssembly.Global; F64_NC: WebAssembly.Global;
   /** Blocking parameters of the float32 gemm. */
