@@ -5,6 +5,7 @@ import { normaliseAxes, sameShape, broadcastAxes } from './broadcast.js';
 import { reshape, broadcastTo } from './shape.js';
 import { mul, div, sub, add, exp, log, equal } from './elementwise.js';
 import { TracetapeError, describe } from '../util/errors.js';
+import { kernels } from '../backend/index.js';
 
 type Axis = number | number[] | undefined | null;
 
@@ -23,13 +24,7 @@ function reduceAxisRaw(kind: 'sum' | 'max', x: Tensor, axis: number): Tensor {
   const d = x._data;
   const out = allocate(x.dtype, outer * inner);
   if (kind === 'sum') {
-    for (let o = 0; o < outer; o++) {
-      const base = o * len * inner, ob = o * inner;
-      for (let l = 0; l < len; l++) {
-        const row = base + l * inner;
-        for (let i = 0; i < inner; i++) out[ob + i] += d[row + i];
-      }
-    }
+    kernels().sumAxis(d, out, outer, len, inner);
   } else {
     if (len === 0) throw new TracetapeError('max', `cannot reduce an empty axis ${axis} of shape [${shape.join(',')}]`);
     for (let o = 0; o < outer; o++) {
@@ -48,14 +43,9 @@ function reduceAxisRaw(kind: 'sum' | 'max', x: Tensor, axis: number): Tensor {
 
 function reduceRaw(kind: 'sum' | 'max', x: Tensor, axes: number[]): Tensor {
   if (kind === 'sum' && axes.length === x.shape.length) {
-    const d = x._data;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const n = d.length;
-    let i = 0;
-    for (; i + 3 < n; i += 4) { s0 += d[i]; s1 += d[i + 1]; s2 += d[i + 2]; s3 += d[i + 3]; }
-    for (; i < n; i++) s0 += d[i];
+    // the active backend's reduction (cpu: wasm SIMD for long float64 arrays, 4-accumulator loop otherwise)
     const out = allocate(x.dtype, 1);
-    out[0] = (s0 + s1) + (s2 + s3);
+    kernels().sumAxis(x._data, out, 1, x._data.length, 1);
     return new Tensor(out, x.shape.map(() => 1));
   }
   let cur = x;
