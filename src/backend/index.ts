@@ -3,3 +3,4 @@ export type { Backend, BackendInfo, BinaryOp, UnaryOp, StationaryFamily, ProbeKi
 export { setBackend, getBackend, backendInfo, kernels, registerBackend, type BackendName } from './registry.js';
 export { cpuBackend, gemm, gemv, MAX_ORDER } from './cpu/index.js';
 export { gpujsBackend, gpujsThresholds, type GpujsThresholds } from './gpujs/index.js';
+export { WasmRowBasis } from './wasm/gemvt.js';

@@ -3,6 +3,7 @@ import { wasmRuntime } from './matmul.js';
 import type { ResidentStats } from './resident.js';
 
 export { wasmMatmul, wasmSum, wasmThresholds } from './matmul.js';
+export { WasmRowBasis } from './gemvt.js';
 export { simdSupported, wasmStatus } from './module.js';
 export { setWasmThreads, threadsInEffect, threadsStatus, threadThreshold } from './threads.js';
 export type { ResidentStats } from './resident.js';

@@ -90,8 +90,10 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
     if (n === 1) {
       if (f64) K.gemv_f64(pa, pb, pc, m, k); else K.gemv_f32(pa, pb, pc, m, k);
     } else if (rowwise) {
+      // each row of A times B is the transpose-matvec Bᵀ a_i (gemvt accumulates: out starts zeroed, fresh from the heap)
+      new Uint8Array(K.memory.buffer, pc, m * n * es).fill(0);
       for (let i = 0; i < m; i++) {
-        if (f64) K.gevm_f64(pa + i * k * es, pb, pc + i * n * es, k, n); else K.gevm_f32(pa + i * k * es, pb, pc + i * n * es, k, n);
+        if (f64) K.gemvt_f64(pb, pa + i * k * es, pc + i * n * es, k, n); else K.gemvt_f32(pb, pa + i * k * es, pc + i * n * es, k, n);
       }
     } else if (f64) K.gemm_f64(pa, pb, pc, m, k, n, rt.work);
     else K.gemm_f32(pa, pb, pc, m, k, n, rt.work);
