@@ -154,6 +154,27 @@ const kernels = K;
   lines.push('');
 }
 
+// batched matvec A·V (V with c = 1…64 columns): does the packed gemm already cover it? (A resident, float64)
+{
+  const n = quick ? 1024 : 2048;
+  const A = rand(n * n, 90) as Float64Array;
+  const rows: (string | number)[][] = [];
+  for (const c of [1, 2, 3, 4, 8, 16, 64]) {
+    const V = rand(n * c, 91 + c) as Float64Array, o1 = new Float64Array(n * c), o2 = new Float64Array(n * c);
+    cpuBackend.matmul(A, V, o1, n, n, c, z, z); // first sight
+    const [tW, tT] = interleaved([() => cpuBackend.matmul(A, V, o1, n, n, c, z, z), () => gemm(A, 0, V, 0, o2, 0, n, n, c)], quick ? 3 : 5);
+    const err = maxRelDiff(o1, o2);
+    if (err > 1e-12) throw new Error(`gemvt bench: batched matvec c = ${c} disagrees (${err})`);
+    const fl = 2 * n * n * c;
+    rows.push([c, c === 1 ? 'gemv' : 'gemm (packed)', fmtTiming(tW), (fl / (tW.median * 1e6)).toFixed(2), (fl / (tW.cpu * 1e6)).toFixed(2),
+      (A.byteLength / (tW.median * 1e6)).toFixed(1), (fl / (tT.median * 1e6)).toFixed(2), `${(tT.median / tW.median).toFixed(1)}×`]);
+  }
+  clearResidentCache();
+  lines.push(`### Batched float64 matvec A·V, A ${n}² resident, V with c columns (existing kernels: is it covered?)\n`);
+  lines.push(table(['c', 'wasm kernel', 'time', 'GFLOP/s', 'per CPU-s', 'A read GB/s', 'TypeScript GFLOP/s', 'speed-up'], rows));
+  lines.push('');
+}
+
 // ---------------------------------------------------------------- section 2: Lanczos forward --------------------------
 const lanczosLines: string[] = [];
 {

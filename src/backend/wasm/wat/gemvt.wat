@@ -5,10 +5,10 @@
 ;;   passes (Q: K rows of length n). They accumulate into y (the caller zeroes it for a plain product); float32
 ;;   accumulates in float32, like the other f32 kernels.
   ;; y (k) += Aᵀ x for A (m×k) row-major, x (m), y (k), f64: the transpose-matvec (equivalently y += xᵀA, a row
-  ;; vector times a matrix), streaming A once. Columns go in blocks of 32 KiB (that block of y stays in L1/L2 while
-  ;; every row of A passes over it, so a long y is not streamed through memory once per four rows; a block spans eight
-  ;; 4 KiB pages of each row, enough for the hardware prefetchers); within a block four rows of A share each load and
-  ;; store of y, two f64x2 a step. Callers zero y first for y = Aᵀx.
+  ;; vector times a matrix), streaming A once. Columns go in blocks of 256 KiB (that block of y stays in L2 while
+  ;; every row of A passes over it, so a long y is not streamed through L3/memory once per four rows, and each row piece
+  ;; is a long sequential stream for the hardware prefetchers; blocks of 8 and 32 KiB, y in L1, measured no faster);
+  ;; within a block four rows of A share each load and store of y, two f64x2 a step. Callers zero y first for y = Aᵀx.
   (func (export "gemvt_f64") (param $A i32) (param $x i32) (param $y i32) (param $m i32) (param $k i32)
     (local $lda i32) (local $j0 i32) (local $j1 i32) (local $i i32) (local $j i32) (local $xi i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
@@ -17,8 +17,8 @@
     (local.set $lda (i32.shl (local.get $k) (i32.const 3)))
     (block $cdone (loop $cols
       (br_if $cdone (i32.ge_u (local.get $j0) (local.get $lda)))
-      (local.set $j1 (select (i32.add (local.get $j0) (i32.const 32768)) (local.get $lda)
-        (i32.lt_u (i32.add (local.get $j0) (i32.const 32768)) (local.get $lda))))
+      (local.set $j1 (select (i32.add (local.get $j0) (i32.const 262144)) (local.get $lda)
+        (i32.lt_u (i32.add (local.get $j0) (i32.const 262144)) (local.get $lda))))
       (local.set $i (i32.const 0))
       (local.set $r0 (local.get $A))
       (local.set $xi (local.get $x))
@@ -106,10 +106,10 @@
       (br $cols))))
 
   ;; y (k) += Aᵀ x for A (m×k) row-major, x (m), y (k), f32: the transpose-matvec (equivalently y += xᵀA, a row
-  ;; vector times a matrix), streaming A once. Columns go in blocks of 32 KiB (that block of y stays in L1/L2 while
-  ;; every row of A passes over it, so a long y is not streamed through memory once per four rows; a block spans eight
-  ;; 4 KiB pages of each row, enough for the hardware prefetchers); within a block four rows of A share each load and
-  ;; store of y, two f32x4 a step. Callers zero y first for y = Aᵀx.
+  ;; vector times a matrix), streaming A once. Columns go in blocks of 256 KiB (that block of y stays in L2 while
+  ;; every row of A passes over it, so a long y is not streamed through L3/memory once per four rows, and each row piece
+  ;; is a long sequential stream for the hardware prefetchers; blocks of 8 and 32 KiB, y in L1, measured no faster);
+  ;; within a block four rows of A share each load and store of y, two f32x4 a step. Callers zero y first for y = Aᵀx.
   (func (export "gemvt_f32") (param $A i32) (param $x i32) (param $y i32) (param $m i32) (param $k i32)
     (local $lda i32) (local $j0 i32) (local $j1 i32) (local $i i32) (local $j i32) (local $xi i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
@@ -118,8 +118,8 @@
     (local.set $lda (i32.shl (local.get $k) (i32.const 2)))
     (block $cdone (loop $cols
       (br_if $cdone (i32.ge_u (local.get $j0) (local.get $lda)))
-      (local.set $j1 (select (i32.add (local.get $j0) (i32.const 32768)) (local.get $lda)
-        (i32.lt_u (i32.add (local.get $j0) (i32.const 32768)) (local.get $lda))))
+      (local.set $j1 (select (i32.add (local.get $j0) (i32.const 262144)) (local.get $lda)
+        (i32.lt_u (i32.add (local.get $j0) (i32.const 262144)) (local.get $lda))))
       (local.set $i (i32.const 0))
       (local.set $r0 (local.get $A))
       (local.set $xi (local.get $x))
