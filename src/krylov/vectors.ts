@@ -56,8 +56,10 @@ export const gramSchmidtThresholds = { wasmMinLength: 256 };
  * Gram–Schmidt against its leading rows. With the wasm kernels (float64, n ≥ gramSchmidtThresholds.wasmMinLength) each
  * row is mirrored into wasm memory once when written, and the products h = Q w and w −= Qᵀ h run on the gemv/gemvt
  * SIMD kernels (a different summation order from the loops: results agree to rounding, ~1e-13 relative); otherwise,
- * and with TRACETAPE_WASM=0, they run as `projectRows`/`combineRows` on Q itself. The caller owns Q and must call
- * `dispose()` (in a finally) to release the wasm mirror.
+ * and with TRACETAPE_WASM=0, they run as `projectRows`/`combineRows` on Q itself. `project`/`combine` are the single
+ * products (for passes over a finished basis, e.g. the adjoint's projections: `rowWritten` every row first). The
+ * caller owns Q, must not change a row after `rowWritten` (or must call it again), and must call `dispose()` (in a
+ * finally) to release the wasm mirror.
  */
 export class GramSchmidtRows {
   private readonly wasm: WasmRowBasis | null;
@@ -92,6 +94,18 @@ export class GramSchmidtRows {
       combineRows(this.Q, rows, this.n, s, w, -1);
       for (let j = 0; j < rows; j++) h[j] += s[j];
     }
+  }
+
+  /** h[0 .. rows) = Q[0 .. rows) · w, as `projectRows` (rows already `rowWritten`). */
+  project(rows: number, w: TypedArray, h: Float64Array): void {
+    if (this.wasm && w instanceof Float64Array) this.wasm.project(rows, w, h);
+    else projectRows(this.Q, rows, this.n, w, h);
+  }
+
+  /** w += sign · Σ_{j < rows} coef[j] · Q[j], as `combineRows` (rows already `rowWritten`). */
+  combine(rows: number, coef: Float64Array, w: TypedArray, sign = 1): void {
+    if (this.wasm && w instanceof Float64Array) this.wasm.combine(rows, coef, w, sign);
+    else combineRows(this.Q, rows, this.n, coef, w, sign);
   }
 
   /** Release the wasm mirror (a no-op on the TypeScript path). Idempotent. */

@@ -8,7 +8,8 @@
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
 import { wasmAvailable, WasmRowBasis, residentStats } from '../../src/backend/wasm/index.js';
-import { wasmRuntime } from '../../src/backend/wasm/matmul.js';
+import { wasmRuntime, wasmMatmul } from '../../src/backend/wasm/matmul.js';
+import { gemm } from '../../src/backend/cpu/matmul.js';
 import { GramSchmidtRows, combineRows, gramSchmidtThresholds, projectRows } from '../../src/krylov/vectors.js';
 import { rng, f64 } from './support.js';
 
@@ -127,6 +128,32 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
     });
   }
 
+  it('float64 batched matvec with 2–4 right-hand sides (one gemv per column) matches the TypeScript gemm: odd sizes, batches, NaN/Inf', () => {
+    const r = rng(80);
+    for (const [m, k] of [[4, 513], [17, 129], [129, 17], [130, 131]]) {
+      for (const n of [2, 3, 4]) {
+        const batches = 2;
+        const A = fill(r, batches * m * k, false), B = fill(r, k * n, false);
+        const aOff = Int32Array.of(0, m * k), bOff = Int32Array.of(0, 0); // the second batch broadcasts B
+        if (m === 130) { A[5 * k + 2] = NaN; B[7 * n + (n - 1)] = Infinity; }
+        const got = new Float64Array(batches * m * n), want = new Float64Array(batches * m * n);
+        expect(wasmMatmul(A, B, got, m, k, n, aOff, bOff), `wasm took ${m}×${k}×${n}`).to.equal(true);
+        for (let t = 0; t < batches; t++) gemm(A, aOff[t], B, bOff[t], want, t * m * n, m, k, n);
+        const absA = Float64Array.from(A, Math.abs), absB = Float64Array.from(B, Math.abs), scale = new Float64Array(batches * m * n);
+        for (let t = 0; t < batches; t++) gemm(absA, aOff[t], absB, bOff[t], scale, t * m * n, m, k, n);
+        for (let i = 0; i < got.length; i++) {
+          if (!Number.isFinite(want[i])) {
+            expect(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])), `${m}×${k}×${n} [${i}] = ${got[i]} vs ${want[i]}`).to.equal(true);
+            continue;
+          }
+          // k-term dot products in two orders: |error| ≤ 2(k + 2)u·(|A||B|)_i
+          expect(Math.abs(got[i] - want[i]), `${m}×${k}×${n} [${i}]`).to.be.at.most(2 * (k + 2) * 2 ** -53 * scale[i]);
+        }
+        if (m === 130) expect(Number.isNaN(got[5 * n])).to.equal(true);
+      }
+    }
+  });
+
   it('WasmRowBasis: project / combine / orthogonalize equal projectRows / combineRows on the same rows; dispose is final', () => {
     const r = rng(60);
     const K = 13, n = 1031;
@@ -158,7 +185,7 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
     expect(() => basis!.project(1, w, new Float64Array(K))).to.throw(/after dispose/);
   });
 
-  it('GramSchmidtRows: the wasm path (float64, long rows) and the TypeScript path agree; float32 rows stay on TypeScript', () => {
+  it('GramSchmidtRows: orthogonalize / project / combine on the wasm path (float64, long rows) and the TypeScript path agree; float32 rows stay on TypeScript', () => {
     const r = rng(61);
     const K = 9, n = 700;
     const Q = f64(r, K * n), w0 = f64(r, n);
@@ -171,11 +198,17 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
         for (let j = 0; j < K; j++) gs.rowWritten(j);
         const w = w0.slice(), h = new Float64Array(K);
         gs.orthogonalize(K, w, h, 2);
+        const p = new Float64Array(K), wc = w0.slice();
+        gs.project(5, w0, p);
+        gs.combine(6, Float64Array.from(p), wc, -0.5);
         gs.dispose();
-        return { w, h };
+        return { w, h, p, wc };
       });
+      // sums of ≤ n products of O(1) values in two orders: differences of a few ulps of n, far below 1e-12
       for (let i = 0; i < n; i++) expect(Math.abs(results[0].w[i] - results[1].w[i])).to.be.below(1e-12);
       for (let j = 0; j < K; j++) expect(Math.abs(results[0].h[j] - results[1].h[j])).to.be.below(1e-12);
+      for (let j = 0; j < K; j++) expect(Math.abs(results[0].p[j] - results[1].p[j])).to.be.below(1e-12);
+      for (let i = 0; i < n; i++) expect(Math.abs(results[0].wc[i] - results[1].wc[i])).to.be.below(1e-12);
       gramSchmidtThresholds.wasmMinLength = 1;
       const gs32 = new GramSchmidtRows(Float32Array.from(Q), K, n);
       expect(gs32.onWasm).to.equal(false);
