@@ -116,8 +116,9 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
 /**
  * C (m×n) = A (m×k) · B (k×n) for float64 and small n (2–4) as n matvecs: B's columns are copied into contiguous
  * vectors at `scratch` (k·n values, then m·n for the products), gemv_f64 runs once per column (streaming A at the read
- * bandwidth), and the products are interleaved into C. The packed gemm pads n to its 4-wide panels and copies A, and
- * measured 1.7–3.5× slower per CPU-second for n = 2–4 (bench/gemvt.bench.ts); from n = 8 it is faster.
+ * bandwidth), and the products are interleaved into C. The packed gemm pads n to its 4-wide panels and copies A: on a
+ * resident 2,048² A it measured 2.9×, 1.9×, 1.5× slower per CPU-second for n = 2, 3, 4, about even at n = 6 and faster
+ * from n = 8 (bench/gemvt.bench.ts, batched-matvec table).
  */
 function gemvColumns(K: KernelExports, pa: number, pb: number, pc: number, m: number, k: number, n: number, scratch: number): void {
   const mem = K.memory.buffer;
