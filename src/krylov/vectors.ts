@@ -46,10 +46,11 @@ export function combineRows(Q: TypedArray, rows: number, n: number, coef: Float6
 
 /**
  * When the Gram–Schmidt products of a `GramSchmidtRows` run on the WebAssembly SIMD kernels: float64 rows of length
- * ≥ `wasmMinLength` (below it the copies of w in and out and the call overhead cost more than the SIMD loops save).
- * Mutable for tuning and tests.
+ * ≥ `wasmMinLength` (below it the copies of w in and out and the call overhead cost more than the SIMD loops save), and
+ * a basis of at most `wasmMaxBytes` (its mirror is a second copy in wasm memory, whose size never shrinks; default
+ * 1 GiB). Mutable for tuning and tests.
  */
-export const gramSchmidtThresholds = { wasmMinLength: 256 };
+export const gramSchmidtThresholds = { wasmMinLength: 256, wasmMaxBytes: 2 ** 30 };
 
 /**
  * The rows of a Krylov basis Q (row-major, rows of length n, filled one row at a time) prepared for repeated classical
@@ -67,7 +68,8 @@ export class GramSchmidtRows {
 
   /** Prepare the first `capacity` rows of Q (rows of length n); nothing is copied until `rowWritten`. */
   constructor(readonly Q: TypedArray, readonly capacity: number, readonly n: number) {
-    this.wasm = Q instanceof Float64Array && n >= gramSchmidtThresholds.wasmMinLength ? WasmRowBasis.create(capacity, n) : null;
+    const t = gramSchmidtThresholds;
+    this.wasm = Q instanceof Float64Array && n >= t.wasmMinLength && 8 * capacity * n <= t.wasmMaxBytes ? WasmRowBasis.create(capacity, n) : null;
     this.scratch = new Float64Array(capacity);
   }
 

@@ -213,8 +213,11 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
       const gs32 = new GramSchmidtRows(Float32Array.from(Q), K, n);
       expect(gs32.onWasm).to.equal(false);
       gs32.dispose();
+      gramSchmidtThresholds.wasmMaxBytes = 8 * K * n - 1; // a basis over the byte cap stays on TypeScript
+      expect(new GramSchmidtRows(Q, K, n).onWasm).to.equal(false);
     } finally {
       gramSchmidtThresholds.wasmMinLength = saved;
+      gramSchmidtThresholds.wasmMaxBytes = 2 ** 30;
     }
   });
 

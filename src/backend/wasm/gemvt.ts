@@ -51,7 +51,7 @@ export class WasmRowBasis {
     h.set(this.view(this.hPtr, rows));
   }
 
-  /** w += sign · Σ_{j < rows} coef[j] · Q[j]  (w += sign · Qᵀ coef). */
+  /** w += sign · Σ_{j < rows} coef[j] · Q[j]  (w += sign · Qᵀ coef; a zero coefficient still multiplies its row). */
   combine(rows: number, coef: Float64Array, w: Float64Array, sign = 1): void {
     const c = this.view(this.cPtr, rows);
     for (let j = 0; j < rows; j++) c[j] = sign * coef[j];

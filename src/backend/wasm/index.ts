@@ -1,4 +1,4 @@
-/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv, a float64 sum), with TypeScript fallback. */
+/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv/gemvt, a float64 sum; a wasm-resident row basis for Gram–Schmidt), with TypeScript fallback. */
 import { wasmRuntime } from './matmul.js';
 import type { ResidentStats } from './resident.js';
 
