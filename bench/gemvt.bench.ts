@@ -211,7 +211,7 @@ const lanczosLines: string[] = [];
     const v0 = tt.tensor(d);
     for (const depth of depths) {
       const repeats = quick ? 2 : n > 20000 ? 1 : 3;
-      interface Runs { total: number[]; gs: number[]; gsCpu: number[]; alphas: Float64Array; betas: Float64Array }
+      interface Runs { total: number[]; cpu: number[]; gs: number[]; gsCpu: number[]; alphas: Float64Array; betas: Float64Array }
       const run = (wasm: boolean, into: Runs): void => {
         gramSchmidtThresholds.wasmMinLength = wasm ? 256 : Infinity;
         gc();
@@ -219,10 +219,10 @@ const lanczosLines: string[] = [];
         const c0 = process.cpuUsage(), t0 = performance.now();
         const res = tt.noGrad(() => tt.krylov.lanczos(matvec, v0, kField, { depth, reortho: 'full' }));
         const t = performance.now() - t0, c = cpuSince(c0);
-        into.total.push(t); into.gs.push(t - timing.matvec); into.gsCpu.push(c - timing.matvecCpu);
+        into.total.push(t); into.cpu.push(c); into.gs.push(t - timing.matvec); into.gsCpu.push(c - timing.matvecCpu);
         into.alphas = res.alphas.data() as Float64Array; into.betas = res.betas.data() as Float64Array;
       };
-      const fresh = (): Runs => ({ total: [], gs: [], gsCpu: [], alphas: new Float64Array(0), betas: new Float64Array(0) });
+      const fresh = (): Runs => ({ total: [], cpu: [], gs: [], gsCpu: [], alphas: new Float64Array(0), betas: new Float64Array(0) });
       const w = fresh(), s = fresh();
       for (let r = 0; r < repeats; r++) { run(true, w); run(false, s); } // alternating, so both see the same load
       gramSchmidtThresholds.wasmMinLength = 256;
@@ -231,6 +231,7 @@ const lanczosLines: string[] = [];
       const diff = Math.max(maxRelDiff(w.alphas, s.alphas), maxRelDiff(w.betas, s.betas));
       worst = Math.max(worst, diff);
       rows.push([n, depth, `${med(w.total).toFixed(0)} ms`, `${med(s.total).toFixed(0)} ms`, `${(med(s.total) / med(w.total)).toFixed(1)}×`,
+        `${med(w.cpu).toFixed(0)} / ${med(s.cpu).toFixed(0)} ms`,
         (gsFlops / (med(w.gs) * 1e6)).toFixed(2), (gsFlops / (med(s.gs) * 1e6)).toFixed(2),
         (gsFlops / (med(w.gsCpu) * 1e6)).toFixed(2), (gsFlops / (med(s.gsCpu) * 1e6)).toFixed(2), `${mib(8 * depth * n)}`, diff.toExponential(1)]);
     }
@@ -241,7 +242,7 @@ const lanczosLines: string[] = [];
     + 'the TypeScript projectRows/combineRows loops. GS GFLOP/s = 4nK(K+1) flops (two classical Gram–Schmidt passes, each '
     + 'h = Q w and w −= Qᵀh over k+1 rows at step k) divided by the forward time minus the time spent in the matvec (so it also '
     + `counts the O(nK) vector work of the three-term recurrence: a lower bound on the GS rate); "per CPU-s" divides by this process's CPU time instead of wall time (excluding time spent waiting for a shared core). wasm and TS runs alternate. Median of ${quick ? 2 : '3 (1 at n ≈ 10⁵)'} runs.\n`);
-  lanczosLines.push(table(['n', 'K', 'forward (wasm)', 'forward (TS)', 'speed-up', 'GS GFLOP/s (wasm)', 'GS GFLOP/s (TS)', 'GS GFLOP/s per CPU-s (wasm)', 'per CPU-s (TS)', 'K vectors', 'max rel. diff α, β'], rows));
+  lanczosLines.push(table(['n', 'K', 'forward (wasm)', 'forward (TS)', 'speed-up', 'forward CPU time (wasm / TS)', 'GS GFLOP/s (wasm)', 'GS GFLOP/s (TS)', 'GS GFLOP/s per CPU-s (wasm)', 'per CPU-s (TS)', 'K vectors', 'max rel. diff α, β'], rows));
   const st = residentStats();
   lanczosLines.push(`\nThe wasm path keeps a second copy of the basis (K·n float64) in wasm memory during the forward; the WebAssembly memory `
     + `never shrinks, so its capacity stays at the largest size used (now ${mib(st?.memoryBytes ?? 0)}) and is reused by later kernels. `
