@@ -4,3 +4,4 @@ export { setBackend, getBackend, backendInfo, kernels, registerBackend, type Bac
 export { cpuBackend, gemm, gemv, MAX_ORDER } from './cpu/index.js';
 export { gpujsBackend, gpujsThresholds, type GpujsThresholds } from './gpujs/index.js';
 export { setWasmThreads, wasmThreadsReady, wasmThreadsInfo, terminateWasmThreads, type WasmThreadsInfo } from './wasm/index.js';
+export { WasmRowBasis } from './wasm/gemvt.js';

@@ -1,7 +1,7 @@
 /** The Arnoldi iteration on raw typed arrays (the untaped forward pass behind `arnoldi`), with breakdown detection. */
 import { Tensor, allocate, type DType, type TypedArray } from '../tensor/index.js';
 import { applyRaw, type Matvec } from './matvec.js';
-import { combineRows, normRaw, projectRows } from './vectors.js';
+import { GramSchmidtRows, normRaw } from './vectors.js';
 
 /** Everything the Arnoldi forward pass produces (and the adjoint pass needs). */
 export interface ArnoldiState {
@@ -32,34 +32,36 @@ export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   const residual = allocate(dtype, n);
   const w = allocate(dtype, n);
   const h = new Float64Array(K);
-  const s = new Float64Array(K);
   const v = v0._data;
   const c = 1 / normRaw(v, 0, n);
   for (let i = 0; i < n; i++) Q[i] = v[i] * c;
   let m = K;
   let broke = false;
-  for (let k = 0; k < K; k++) {
-    const off = k * n;
-    applyRaw(fn, matvec, Q.subarray(off, off + n), params, n, w, `iteration ${k}`);
-    const scale = normRaw(w, 0, n);
-    projectRows(Q, k + 1, n, w, h);
-    combineRows(Q, k + 1, n, h, w, -1);
-    if (reortho === 'full') {
-      projectRows(Q, k + 1, n, w, s);
-      combineRows(Q, k + 1, n, s, w, -1);
-      for (let j = 0; j <= k; j++) h[j] += s[j];
+  // the rows of Q live in wasm memory too (mirrored once per row) for the Gram–Schmidt products
+  const gs = new GramSchmidtRows(Q, K, n);
+  try {
+    gs.rowWritten(0);
+    for (let k = 0; k < K; k++) {
+      const off = k * n;
+      applyRaw(fn, matvec, Q.subarray(off, off + n), params, n, w, `iteration ${k}`);
+      const scale = normRaw(w, 0, n);
+      // one classical Gram–Schmidt pass, and a second ('full') whose coefficients are added to the first's
+      gs.orthogonalize(k + 1, w, h, reortho === 'full' ? 2 : 1);
+      for (let j = 0; j <= k; j++) H[j * K + k] = h[j];
+      const b = normRaw(w, 0, n);
+      if (!(b > tol * scale)) { m = k + 1; broke = true; break; }
+      if (k < K - 1) {
+        H[(k + 1) * K + k] = b;
+        const inv = 1 / b;
+        const next = off + n;
+        for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
+        gs.rowWritten(k + 1);
+      } else {
+        residual.set(w);
+      }
     }
-    for (let j = 0; j <= k; j++) H[j * K + k] = h[j];
-    const b = normRaw(w, 0, n);
-    if (!(b > tol * scale)) { m = k + 1; broke = true; break; }
-    if (k < K - 1) {
-      H[(k + 1) * K + k] = b;
-      const inv = 1 / b;
-      const next = off + n;
-      for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
-    } else {
-      residual.set(w);
-    }
+  } finally {
+    gs.dispose();
   }
   return { n, depth: K, m, dtype, Q, H, residual, c, broke };
 }

@@ -1,7 +1,7 @@
 /** The Lanczos iteration on raw typed arrays (the untaped forward pass behind `lanczos`), with breakdown detection. */
 import { Tensor, allocate, type DType, type TypedArray } from '../tensor/index.js';
 import { applyRaw, type Matvec } from './matvec.js';
-import { axpyRaw, combineRows, dotRaw, normRaw, projectRows } from './vectors.js';
+import { GramSchmidtRows, axpyRaw, dotRaw, normRaw } from './vectors.js';
 
 /** Everything the Lanczos forward pass produces (and the adjoint pass needs). */
 export interface LanczosState {
@@ -42,30 +42,33 @@ export function lanczosForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   const c = 1 / normRaw(v, 0, n);
   for (let i = 0; i < n; i++) Q[i] = v[i] * c;
   let m = K;
-  for (let k = 0; k < K; k++) {
-    const off = k * n;
-    applyRaw(fn, matvec, Q.subarray(off, off + n), params, n, w, `iteration ${k}`);
-    const scale = normRaw(w, 0, n);
-    const a = dotRaw(Q, off, w, 0, n);
-    axpyRaw(-a, Q, off, w, 0, n);
-    if (k > 0) axpyRaw(-betas[k - 1], Q, off - n, w, 0, n);
-    if (reortho === 'full') {
-      for (let pass = 0; pass < 2; pass++) {
-        projectRows(Q, k + 1, n, w, h);
-        combineRows(Q, k + 1, n, h, w, -1);
+  // full reortho: the rows of Q live in wasm memory too (mirrored once per row) for the Gram–Schmidt products
+  const gs = reortho === 'full' ? new GramSchmidtRows(Q, K, n) : null;
+  try {
+    gs?.rowWritten(0);
+    for (let k = 0; k < K; k++) {
+      const off = k * n;
+      applyRaw(fn, matvec, Q.subarray(off, off + n), params, n, w, `iteration ${k}`);
+      const scale = normRaw(w, 0, n);
+      const a = dotRaw(Q, off, w, 0, n);
+      axpyRaw(-a, Q, off, w, 0, n);
+      if (k > 0) axpyRaw(-betas[k - 1], Q, off - n, w, 0, n);
+      if (gs) gs.orthogonalize(k + 1, w, h, 2);
+      alphas[k] = a;
+      const b = normRaw(w, 0, n);
+      if (!(b > tol * scale)) { m = k + 1; break; }
+      betas[k] = b;
+      if (k < K - 1) {
+        const inv = 1 / b;
+        const next = off + n;
+        for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
+        gs?.rowWritten(k + 1);
+      } else {
+        residual.set(w);
       }
     }
-    alphas[k] = a;
-    const b = normRaw(w, 0, n);
-    if (!(b > tol * scale)) { m = k + 1; break; }
-    betas[k] = b;
-    if (k < K - 1) {
-      const inv = 1 / b;
-      const next = off + n;
-      for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
-    } else {
-      residual.set(w);
-    }
+  } finally {
+    gs?.dispose();
   }
   return { n, depth: K, m, dtype, Q, alphas, betas, residual, c };
 }

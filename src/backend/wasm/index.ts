@@ -1,8 +1,9 @@
-/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv, a float64 sum), with TypeScript fallback. */
+/** WebAssembly SIMD kernels for the cpu backend (float64 f64x2 and float32 f32x4 gemm/gemv/gemvt, a float64 sum; a wasm-resident row basis for Gram–Schmidt), with TypeScript fallback. */
 import { wasmRuntime } from './matmul.js';
 import type { ResidentStats } from './resident.js';
 
 export { wasmMatmul, wasmSum, wasmThresholds } from './matmul.js';
+export { WasmRowBasis } from './gemvt.js';
 export { simdSupported, wasmStatus } from './module.js';
 export { setWasmThreads, wasmThreadsReady, wasmThreadsInfo, terminateWasmThreads, threadsInEffect, threadsStatus, threadThreshold, threadChunking, type WasmThreadsInfo } from './threads.js';
 export type { ResidentStats } from './resident.js';

@@ -73,25 +73,34 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
   // Likewise a product with fewer rows than one micro-tile (m < 4) reads B once: rows of A times B run the
   // vector-matrix kernel (no packing), and a large B is copied in only from its second use.
   const rowwise = n > 1 && m < 4;
+  // float64 with 2–4 right-hand sides: one gemv per column of B (see gemvColumns)
+  const columnwise = f64 && !rowwise && n >= 2 && n <= 4;
+  const packed = n > 1 && !rowwise && !columnwise;
   if (n === 1 && rt.resident.firstSight(a)) return false;
   if (rowwise && rt.resident.firstSight(b)) return false;
   const es = f64 ? 8 : 4;
-  if (n > 1 && !rowwise && threadedMatmul(a, b, out, m, k, n, aOffsets, bOffsets, workBytesFor(rt.k, f64, n))) return true;
-  if (n > 1 && !rowwise && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
+  if (packed && threadedMatmul(a, b, out, m, k, n, aOffsets, bOffsets, workBytesFor(rt.k, f64, n))) return true;
+  if (packed && !ensureWork(rt, workBytesFor(rt.k, f64, n))) return false;
   const sa = rt.resident.stage(a);
   if (!sa) return false;
   const sb = rt.resident.stage(b);
   if (!sb) { rt.resident.release(sa); return false; }
   const outPtr = rt.heap.alloc(out.byteLength);
   if (outPtr < 0) { release(rt, sa, sb); return false; }
+  const scratch = columnwise ? rt.heap.alloc((k + m) * n * 8) : -1;
+  if (columnwise && scratch < 0) { rt.heap.free(outPtr); release(rt, sa, sb); return false; }
   const { k: K } = rt;
   for (let t = 0; t < batches; t++) {
     const pa = sa.ptr + aOffsets[t] * es, pb = sb.ptr + bOffsets[t] * es, pc = outPtr + t * m * n * es;
     if (n === 1) {
       if (f64) K.gemv_f64(pa, pb, pc, m, k); else K.gemv_f32(pa, pb, pc, m, k);
+    } else if (columnwise) {
+      gemvColumns(K, pa, pb, pc, m, k, n, scratch);
     } else if (rowwise) {
+      // each row of A times B is the transpose-matvec Bᵀ a_i (gemvt accumulates: out starts zeroed, fresh from the heap)
+      new Uint8Array(K.memory.buffer, pc, m * n * es).fill(0);
       for (let i = 0; i < m; i++) {
-        if (f64) K.gevm_f64(pa + i * k * es, pb, pc + i * n * es, k, n); else K.gevm_f32(pa + i * k * es, pb, pc + i * n * es, k, n);
+        if (f64) K.gemvt_f64(pb, pa + i * k * es, pc + i * n * es, k, n); else K.gemvt_f32(pb, pa + i * k * es, pc + i * n * es, k, n);
       }
     } else if (f64) K.gemm_f64(pa, pb, pc, m, k, n, rt.work);
     else K.gemm_f32(pa, pb, pc, m, k, n, rt.work);
@@ -99,8 +108,26 @@ export function wasmMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m: num
   const mem = K.memory.buffer;
   if (f64) out.set(new Float64Array(mem, outPtr, out.length)); else out.set(new Float32Array(mem, outPtr, out.length));
   rt.heap.free(outPtr);
+  if (scratch >= 0) rt.heap.free(scratch);
   release(rt, sa, sb);
   return true;
+}
+
+/**
+ * C (m×n) = A (m×k) · B (k×n) for float64 and small n (2–4) as n matvecs: B's columns are copied into contiguous
+ * vectors at `scratch` (k·n values, then m·n for the products), gemv_f64 runs once per column (streaming A at the read
+ * bandwidth), and the products are interleaved into C. The packed gemm pads n to its 4-wide panels and copies A: on a
+ * resident 2,048² A it measured 2.9×, 1.9×, 1.5× slower per CPU-second for n = 2, 3, 4, about even at n = 6 and faster
+ * from n = 8 (bench/gemvt.bench.ts, batched-matvec table).
+ */
+function gemvColumns(K: KernelExports, pa: number, pb: number, pc: number, m: number, k: number, n: number, scratch: number): void {
+  const mem = K.memory.buffer;
+  const B = new Float64Array(mem, pb, k * n), cols = new Float64Array(mem, scratch, k * n);
+  for (let p = 0; p < k; p++) for (let q = 0; q < n; q++) cols[q * k + p] = B[p * n + q];
+  const tmp = scratch + k * n * 8;
+  for (let q = 0; q < n; q++) K.gemv_f64(pa, scratch + q * k * 8, tmp + q * m * 8, m, k);
+  const C = new Float64Array(mem, pc, m * n), T = new Float64Array(mem, tmp, m * n);
+  for (let i = 0; i < m; i++) for (let q = 0; q < n; q++) C[i * n + q] = T[q * m + i];
 }
 
 function release(rt: Runtime, sa: Staged, sb: Staged): void {

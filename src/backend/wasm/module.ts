@@ -17,6 +17,10 @@ export interface KernelExports {
   gevm_f64(x: number, B: number, y: number, k: number, n: number): void;
   /** y (n) = xᵀ B with x (k), B (k×n), float32. */
   gevm_f32(x: number, B: number, y: number, k: number, n: number): void;
+  /** y (k) += Aᵀ x with A (m×k) row-major, x (m), float64 (the transpose-matvec; streams A once). */
+  gemvt_f64(A: number, x: number, y: number, m: number, k: number): void;
+  /** y (k) += Aᵀ x with A (m×k) row-major, x (m), float32 (f32 accumulation). */
+  gemvt_f32(A: number, x: number, y: number, m: number, k: number): void;
   /** Move this instance's 128-byte scratch tile (threads sharing one memory each need their own). */
   set_tile(p: number): void;
   /** Σ of n float64 values at p. */
