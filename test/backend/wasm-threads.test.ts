@@ -130,7 +130,9 @@ describe('wasm kernels split over worker threads (Node)', function () {
             expect(tt.setWasmThreads(threads)).to.equal(threads);
             const s0 = tt.wasmThreadsInfo().splits;
             const threaded = product(a, b, batch, m, k, n);
-            expect(tt.wasmThreadsInfo().splits - s0, what).to.equal(1);
+            // float64 products with 2–4 columns run one gemv per column (wasm/matmul.ts gemvColumns), never split
+            const splits = !f32 && n >= 2 && n <= 4 ? 0 : 1;
+            expect(tt.wasmThreadsInfo().splits - s0, what).to.equal(splits);
             // 4-row-aligned slabs keep the row tiling and every dot product's k order: identical bits
             expect(sameBits(single, threaded), what).to.equal(true);
             const { err, bound } = referenceError(threaded, a, b, batch, m, k, n);
