@@ -18,11 +18,35 @@ export const threadThreshold = { matmul: 128 * 128 * 128 };
 
 /** Control words of one worker (Int32Array over a SharedArrayBuffer). */
 const STATE = 0, A = 1, B = 2, C = 3, M = 4, K = 5, N = 6, WORK = 7, F64 = 8;
+/** Which job a worker runs (0: gemm slab, the default; 1: bootstrap resample means) and where that job's arguments start. */
+const OP = 9, ARGS = 16;
+const OP_GEMM = 0, OP_BOOTSTRAP = 1;
+/** Bytes of one worker's control block (32 words). */
+const CONTROL_BYTES = 128;
 /** Worker states. */
 const IDLE = 0, POSTED = 1, DONE = 2;
 
+/**
+ * The bootstrap job run by the workers (runBootstrapLoop is the main thread's copy): grab \`grain\` resamples at a time from a shared counter
+ * (an int32 in wasm memory) and compute their means into out[j]. Every resample is computed whole by one thread, so
+ * the results do not depend on how many threads share the work. Arguments: data, n, k0, k1, rlo, rhi, count, out,
+ * scratch, counter, grain, counts (byte addresses in the shared memory; r0 = rhi·2^32 + rlo is the first resample's
+ * index; counts: this thread's n zeroed byte counters, or 0 for the gather kernel).
+ */
+const BOOTSTRAP_LOOP = `function bootstrapLoop(ex, memory, a) {
+  const [data, n, k0, k1, rlo, rhi, count, out, scratch, counter, grain, counts] = a;
+  const ctr = new Int32Array(memory.buffer, counter, 1);
+  for (;;) {
+    const j = Atomics.add(ctr, 0, grain);
+    if (j >= count) break;
+    const r = (rlo >>> 0) + j;
+    ex.bootstrap_means_f64(data, n, k0, k1, r, rhi + (r >= 4294967296 ? 1 : 0), Math.min(grain, count - j), out + 8 * j, scratch, counts);
+  }
+}`;
+
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
+${BOOTSTRAP_LOOP}
 const { bytes, memory, control, tile } = workerData;
 const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
 ex.set_tile(tile);
@@ -30,7 +54,8 @@ const c = new Int32Array(control);
 for (;;) {
   let s;
   while ((s = Atomics.load(c, ${STATE})) !== ${POSTED}) Atomics.wait(c, ${STATE}, s);
-  (c[${F64}] ? ex.gemm_f64 : ex.gemm_f32)(c[${A}], c[${B}], c[${C}], c[${M}], c[${K}], c[${N}], c[${WORK}]);
+  if (c[${OP}] === ${OP_BOOTSTRAP}) bootstrapLoop(ex, memory, c.slice(${ARGS}, ${ARGS} + 12));
+  else (c[${F64}] ? ex.gemm_f64 : ex.gemm_f32)(c[${A}], c[${B}], c[${C}], c[${M}], c[${K}], c[${N}], c[${WORK}]);
   Atomics.store(c, ${STATE}, ${DONE});
   Atomics.notify(c, ${STATE});
 }
@@ -86,8 +111,8 @@ export function threadsStatus(): string {
   return t > 1 ? `${t} threads for products of ≥ ${threadThreshold.matmul} multiply-adds` : unavailable || 'one thread (setWasmThreads(n) or TRACETAPE_WASM_THREADS=n to split large products)';
 }
 
-function ensurePool(): Pool | null {
-  if (pool && pool.workers.length + 1 >= requested) return pool;
+function ensurePool(want = requested): Pool | null {
+  if (pool && pool.workers.length + 1 >= want) return pool;
   if (unavailable) return null;
   const wt = workerThreads();
   if (!wt || typeof SharedArrayBuffer !== 'function' || !simdSupported()) {
@@ -103,9 +128,9 @@ function ensurePool(): Pool | null {
       pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), mainWork: -1, workers: [], workBytes: 0 };
     }
     const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
-    while (pool.workers.length + 1 < requested) {
+    while (pool.workers.length + 1 < want) {
       const tile = pool.heap.alloc(128);
-      const control = new SharedArrayBuffer(64);
+      const control = new SharedArrayBuffer(CONTROL_BYTES);
       const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory: pool.memory, control, tile } });
       w.unref(); // an idle pool never keeps the process alive
       pool.workers.push({ ctl: new Int32Array(control), work: -1 });
@@ -153,7 +178,7 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
     for (const w of p.workers) {
       if (row + slab >= m) break;
       const c = w.ctl;
-      c[A] = pa + row * k * es; c[B] = pb; c[C] = pc + row * n * es; c[M] = slab; c[K] = k; c[N] = n; c[WORK] = w.work; c[F64] = f64 ? 1 : 0;
+      c[OP] = OP_GEMM; c[A] = pa + row * k * es; c[B] = pb; c[C] = pc + row * n * es; c[M] = slab; c[K] = k; c[N] = n; c[WORK] = w.work; c[F64] = f64 ? 1 : 0;
       Atomics.store(c, STATE, POSTED);
       Atomics.notify(c, STATE);
       row += slab;
@@ -172,5 +197,70 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
   p.heap.free(outPtr);
   p.resident.release(sa);
   p.resident.release(sb);
+  return true;
+}
+
+/** The main thread's share of a bootstrap job: the same loop as BOOTSTRAP_LOOP (which the workers evaluate). */
+function runBootstrapLoop(ex: KernelExports, memory: WebAssembly.Memory, a: readonly number[]): void {
+  const [data, n, k0, k1, rlo, rhi, count, out, scratch, counter, grain, counts] = a;
+  const ctr = new Int32Array(memory.buffer, counter, 1);
+  for (;;) {
+    const j = Atomics.add(ctr, 0, grain);
+    if (j >= count) break;
+    const r = (rlo >>> 0) + j;
+    ex.bootstrap_means_f64(data, n, k0, k1, r, rhi + (r >= 4294967296 ? 1 : 0), Math.min(grain, count - j), out + 8 * j, scratch, counts);
+  }
+}
+
+/**
+ * out[j] = mean of resample start + j of `data` (the fused kernel bootstrap_means_f64, indices from the uniform stream
+ * of foldIn(key, start + j)) split over `threads` threads (main included) sharing the pool's memory, with dynamic
+ * scheduling; identical results for any thread count. False (nothing written) when the pool is unavailable or its
+ * memory cannot hold the data.
+ */
+export function threadedBootstrapMeans(data: Float64Array, k0: number, k1: number, start: number, out: Float64Array, threads: number, useCounts: boolean): boolean {
+  const p = ensurePool(threads);
+  if (!p) return false;
+  const used = Math.min(threads - 1, p.workers.length);
+  const n = data.length, count = out.length;
+  const sd = p.resident.stage(data);
+  if (!sd) return false;
+  const outPtr = p.heap.alloc(8 * count + 64); // the means, then the shared work counter
+  // per thread: 4 KiB of Philox scratch, then (counters kernel) n byte counters, rounded up to 64 bytes
+  const per = 4096 + (useCounts ? Math.ceil(n / 64) * 64 : 0);
+  const scratch = p.heap.alloc(per * (used + 1));
+  if (outPtr < 0 || scratch < 0) {
+    if (outPtr >= 0) p.heap.free(outPtr);
+    if (scratch >= 0) p.heap.free(scratch);
+    p.resident.release(sd);
+    return false;
+  }
+  const counter = outPtr + 8 * count + 32 - ((outPtr + 8 * count) % 32);
+  new Int32Array(p.memory.buffer, counter, 1)[0] = 0;
+  const grain = Math.max(1, Math.floor(65536 / n));
+  const rlo = start % 4294967296, rhi = (start - rlo) / 4294967296;
+  if (useCounts) new Uint8Array(p.memory.buffer, scratch, per * (used + 1)).fill(0);
+  const args = [sd.ptr, n, k0, k1, rlo, rhi, count, outPtr, 0, counter, grain, 0];
+  for (let i = 0; i < used; i++) {
+    const c = p.workers[i].ctl;
+    args[8] = scratch + per * (i + 1);
+    args[11] = useCounts ? args[8] + 4096 : 0;
+    for (let a = 0; a < args.length; a++) c[ARGS + a] = args[a];
+    c[OP] = OP_BOOTSTRAP;
+    Atomics.store(c, STATE, POSTED);
+    Atomics.notify(c, STATE);
+  }
+  args[8] = scratch;
+  args[11] = useCounts ? scratch + 4096 : 0;
+  runBootstrapLoop(p.ex, p.memory, args);
+  for (let i = 0; i < used; i++) {
+    const c = p.workers[i].ctl;
+    while (Atomics.load(c, STATE) !== DONE) Atomics.wait(c, STATE, POSTED);
+    Atomics.store(c, STATE, IDLE);
+  }
+  out.set(new Float64Array(p.memory.buffer, outPtr, count));
+  p.heap.free(outPtr);
+  p.heap.free(scratch);
+  p.resident.release(sd);
   return true;
 }
