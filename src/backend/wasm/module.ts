@@ -21,8 +21,8 @@ export interface KernelExports {
   set_tile(p: number): void;
   /** Σ of n float64 values at p. */
   sum_f64(p: number, n: number): number;
-  /** Philox4x32-10 words of blocks b0 .. b0+4·nq-1 (b0 = bhi·2^32 + blo, counter word 3 = tag) as SoA quads at dst (wat/philox.wat). */
-  philox_words(k0: number, k1: number, blo: number, bhi: number, tag: number, nq: number, dst: number): void;
+  /** Philox4x32-10 words of blocks b0 .. b0+4·nq-1 (b0 = bhi·2^32 + blo; counter words 2, 3 = c2, tag) as SoA quads at dst (wat/philox.wat). */
+  philox_words(k0: number, k1: number, blo: number, bhi: number, c2: number, tag: number, nq: number, dst: number): void;
   /** Float64 uniforms (53-bit recipe) of stream blocks b0 .. b0+nb-1 at dst, whole quads; scratch: 4 KiB. */
   philox_uniform_f64(k0: number, k1: number, blo: number, bhi: number, nb: number, dst: number, scratch: number): void;
   /** Float32 uniforms (24-bit recipe) of stream blocks b0 .. b0+nb-1 at dst, whole quads; scratch: 4 KiB. */

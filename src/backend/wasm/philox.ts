@@ -77,6 +77,24 @@ export function wasmPhiloxFill(kind: PhiloxFillKind, k0: number, k1: number, out
 }
 
 /**
+ * Raw Philox words of stream blocks block .. block+nb-1 (nb ≤ 8192, counter (b mod 2^32, floor(b / 2^32), 0, 0)), as a
+ * view of wasm memory in the SoA quad layout: word w of block block+j is at index 16·(j >> 2) + 4·w + (j & 3). The
+ * view is valid until the next call. Null without the kernels.
+ */
+export function wasmPhiloxBlocks(k0: number, k1: number, block: number, nb: number): Uint32Array | null {
+  const rt = wasmRuntime();
+  const a = rt ? fillArea() : null;
+  if (!rt || !a || nb > CHUNK_BLOCKS) return null;
+  const nq = Math.ceil(nb / 4);
+  const lo = block % TWO32;
+  rt.k.philox_words(k0, k1, lo, (block - lo) / TWO32, 0, 0, nq, a.dst);
+  return new Uint32Array(rt.k.memory.buffer, a.dst, 16 * nq);
+}
+
+/** Most blocks one wasmPhiloxBlocks call returns. */
+export const PHILOX_BLOCKS_MAX = CHUNK_BLOCKS;
+
+/**
  * out[j] = the mean of bootstrap resample start + j of `data`: n = data.length values data[floor(u_i·n)], with u the
  * float64 uniform stream of key foldIn((k0, k1), start + j), on `threads` threads (1: the single-threaded kernels; more:
  * the worker pool, results identical). False (nothing written) without the kernels or when wasm memory cannot hold the
@@ -85,10 +103,10 @@ export function wasmPhiloxFill(kind: PhiloxFillKind, k0: number, k1: number, out
 export function wasmBootstrapMeans(data: Float64Array, k0: number, k1: number, start: number, out: Float64Array, threads: number): boolean {
   const n = data.length, count = out.length;
   if (n === 0 || count === 0 || n >= 2 ** 29) return count === 0;
+  const rt = wasmRuntime(); // null also under TRACETAPE_WASM=0, which must switch the worker pool's kernels off too
+  if (!rt) return false;
   const useCounts = n >= philoxThresholds.bootstrapCounts;
   if (threads > 1 && threadedBootstrapMeans(data, k0, k1, start, out, threads, useCounts)) return true;
-  const rt = wasmRuntime();
-  if (!rt) return false;
   const sd = rt.resident.stage(data);
   if (!sd) return false;
   const outPtr = rt.heap.alloc(8 * count);

@@ -7,7 +7,7 @@
   ;; byte shuffle gathers their high halves, i32x4.mul gives the low halves.
   ;;
   ;; philox_words: SoA quads for blocks b0 .. b0+4·nq-1 (b0 = bhi·2^32 + blo) under key (k0, k1), counter
-  ;;   (b mod 2^32, floor(b / 2^32), 0, tag).
+  ;;   (b mod 2^32, floor(b / 2^32), c2, tag); the streams use c2 = 0, tag = 0.
   ;; philox_uniform_f64 / _f32: the uniform stream (tag 0) of blocks b0 .. b0+nb-1 written in element order
   ;;   (2 elements per block; dst holds 2·nb values, rounded up to whole quads: up to 3 blocks' worth past the end
   ;;   are written too). `scratch` is a 4 KiB work area (64 quads).
@@ -35,8 +35,8 @@
       (br_if $round (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
     (i64.or (i64.extend_i32_u (local.get $x0)) (i64.shl (i64.extend_i32_u (local.get $x1)) (i64.const 32))))
 
-  (func $philox_words (export "philox_words") (param $k0 i32) (param $k1 i32) (param $blo i32) (param $bhi i32) (param $tag i32)
-    (param $nq i32) (param $dst i32)
+  (func $philox_words (export "philox_words") (param $k0 i32) (param $k1 i32) (param $blo i32) (param $bhi i32) (param $c2 i32)
+    (param $tag i32) (param $nq i32) (param $dst i32)
     (local $c0 v128) (local $c1 v128) (local $d0 v128) (local $d1 v128) (local $ka v128) (local $kb v128) (local $m0 v128) (local $m1 v128)
     (local $h0 v128) (local $h1 v128) (local $t v128) (local $r i32) (local $end i32)
     (local $x0a v128) (local $x1a v128) (local $x2a v128) (local $x3a v128) (local $x0b v128) (local $x1b v128) (local $x2b v128) (local $x3b v128)
@@ -53,8 +53,8 @@
       (local.set $d1 (i32x4.sub (local.get $c1) (i32x4.lt_u (local.get $d0) (local.get $c0))))
       (local.set $x0a (local.get $c0)) (local.set $x1a (local.get $c1))
       (local.set $x0b (local.get $d0)) (local.set $x1b (local.get $d1))
-      (local.set $x2a (v128.const i32x4 0 0 0 0)) (local.set $x3a (i32x4.splat (local.get $tag)))
-      (local.set $x2b (v128.const i32x4 0 0 0 0)) (local.set $x3b (local.get $x3a))
+      (local.set $x2a (i32x4.splat (local.get $c2))) (local.set $x3a (i32x4.splat (local.get $tag)))
+      (local.set $x2b (local.get $x2a)) (local.set $x3b (local.get $x3a))
       (local.set $ka (i32x4.splat (local.get $k0))) (local.set $kb (i32x4.splat (local.get $k1)))
       (local.set $r (i32.const 5))
       (loop $round
@@ -134,7 +134,7 @@
     (block $done (loop $batches
       (br_if $done (i32.eqz (local.get $nq)))
       (local.set $batch (select (local.get $nq) (i32.const 64) (i32.lt_u (local.get $nq) (i32.const 64))))
-      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (local.get $batch) (local.get $scratch))
+      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (i32.const 0) (local.get $batch) (local.get $scratch))
       (local.set $p (local.get $scratch))
       (local.set $pend (i32.add (local.get $scratch) (i32.shl (local.get $batch) (i32.const 6))))
       (loop $quads
@@ -168,7 +168,7 @@
     (block $done (loop $batches
       (br_if $done (i32.eqz (local.get $nq)))
       (local.set $batch (select (local.get $nq) (i32.const 64) (i32.lt_u (local.get $nq) (i32.const 64))))
-      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (local.get $batch) (local.get $scratch))
+      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (i32.const 0) (local.get $batch) (local.get $scratch))
       (local.set $p (local.get $scratch))
       (local.set $pend (i32.add (local.get $scratch) (i32.shl (local.get $batch) (i32.const 6))))
       (loop $quads
@@ -211,7 +211,7 @@
     (block $done (loop $batches
       (br_if $done (i32.eqz (local.get $nq)))
       (local.set $batch (select (local.get $nq) (i32.const 64) (i32.lt_u (local.get $nq) (i32.const 64))))
-      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (local.get $batch) (local.get $scratch))
+      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (i32.const 0) (local.get $batch) (local.get $scratch))
       (local.set $p (local.get $scratch))
       (local.set $pend (i32.add (local.get $scratch) (i32.shl (local.get $batch) (i32.const 6))))
       (loop $quads
@@ -236,7 +236,7 @@
     (block $done (loop $batches
       (br_if $done (i32.eqz (local.get $nq)))
       (local.set $batch (select (local.get $nq) (i32.const 64) (i32.lt_u (local.get $nq) (i32.const 64))))
-      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (local.get $batch) (local.get $scratch))
+      (call $philox_words (local.get $k0) (local.get $k1) (local.get $blo) (local.get $bhi) (i32.const 0) (i32.const 0) (local.get $batch) (local.get $scratch))
       (local.set $p (local.get $scratch))
       (local.set $pend (i32.add (local.get $scratch) (i32.shl (local.get $batch) (i32.const 6))))
       (loop $quads
@@ -290,7 +290,7 @@
       (local.set $batch (i32.sub (local.get $nq) (local.get $qdone)))
       (local.set $batch (select (local.get $batch) (i32.const 64) (i32.lt_u (local.get $batch) (i32.const 64))))
       (call $philox_words (local.get $k0) (local.get $k1) (i32.shl (local.get $qdone) (i32.const 2)) (i32.shr_u (local.get $qdone) (i32.const 30))
-        (i32.const 0) (local.get $batch) (local.get $scratch))
+        (i32.const 0) (i32.const 0) (local.get $batch) (local.get $scratch))
       (local.set $p (local.get $scratch))
       ;; whole quads of this batch (8 elements each)
       (local.set $last (i32.sub (local.get $full) (local.get $qdone)))
@@ -340,7 +340,7 @@
       (local.set $batch (i32.sub (local.get $nq) (local.get $qdone)))
       (local.set $batch (select (local.get $batch) (i32.const 64) (i32.lt_u (local.get $batch) (i32.const 64))))
       (call $philox_words (local.get $k0) (local.get $k1) (i32.shl (local.get $qdone) (i32.const 2)) (i32.shr_u (local.get $qdone) (i32.const 30))
-        (i32.const 0) (local.get $batch) (local.get $scratch))
+        (i32.const 0) (i32.const 0) (local.get $batch) (local.get $scratch))
       (local.set $p (local.get $scratch))
       (local.set $last (i32.sub (local.get $full) (local.get $qdone)))
       (local.set $last (select (local.get $batch) (local.get $last) (i32.lt_u (local.get $batch) (local.get $last))))
