@@ -184,18 +184,18 @@ describe('random.fillBootstrapMeans', function () {
     const rt = wasmRuntime()!;
     const n = 37;
     const x = sample(n, 12);
-    const data = rt.heap.alloc(8 * n), scratch = rt.heap.alloc(4096 + 64);
+    const data = rt.heap.alloc(8 * n), scratch = rt.heap.alloc(8192 + 64);
     new Float64Array(rt.k.memory.buffer, data, n).set(x);
-    new Uint8Array(rt.k.memory.buffer, scratch + 4096, 64).fill(255);
+    new Uint8Array(rt.k.memory.buffer, scratch + 8192, 64).fill(255);
     const k = random.key(77);
-    const got = rt.k.bootstrap_sum_counts_f64(data, n, k.k0, k.k1, scratch, scratch + 4096);
+    const got = rt.k.bootstrap_sum_counts_f64(data, n, k.k0, k.k1, scratch, scratch + 8192);
     const u = withoutWasmFills(() => random.uniform(k, [n]).data());
     const d = new Float64Array(n);
     for (let i = 0; i < n; i++) d[Math.floor(u[i] * n)]++;
     let ref = 0;
     for (let j = 0; j < n; j++) ref += (255 + d[j]) * x[j];
     expect(Math.abs(got - ref) / ref).to.be.below(1e-13);
-    expect(Array.from(new Uint8Array(rt.k.memory.buffer, scratch + 4096, n)).every((c) => c === 0)).to.equal(true);
+    expect(Array.from(new Uint8Array(rt.k.memory.buffer, scratch + 8192, n)).every((c) => c === 0)).to.equal(true);
     rt.heap.free(data); rt.heap.free(scratch);
 
     const y = sample(50_001, 9);

@@ -15,11 +15,12 @@ import { threadedBootstrapMeans, threadsInEffect } from './threads.js';
  * direct gather. Both give the same sums up to rounding; the choice depends on n only, never on the thread count.
  * Mutable for tuning and tests.
  */
-export const philoxThresholds = { fill: 64, bootstrapCounts: 32768 };
+export const philoxThresholds = { fill: 64, bootstrapCounts: 16384 };
 
 /** Blocks generated per kernel call (the staging buffer holds CHUNK_BLOCKS · 32 bytes: 4 float64 values a block). */
 const CHUNK_BLOCKS = 8192;
-const SCRATCH_BYTES = 4096;
+/** Per-thread scratch of the Philox kernels: 4 KiB of words, then 2 KiB of indices (the byte-counter kernel). */
+const SCRATCH_BYTES = 8192;
 const TWO32 = 4294967296;
 
 interface FillArea { dst: number; scratch: number }

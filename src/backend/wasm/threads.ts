@@ -226,8 +226,8 @@ export function threadedBootstrapMeans(data: Float64Array, k0: number, k1: numbe
   const sd = p.resident.stage(data);
   if (!sd) return false;
   const outPtr = p.heap.alloc(8 * count + 64); // the means, then the shared work counter
-  // per thread: 4 KiB of Philox scratch, then (counters kernel) n byte counters, rounded up to 64 bytes
-  const per = 4096 + (useCounts ? Math.ceil(n / 64) * 64 : 0);
+  // per thread: 8 KiB of Philox scratch, then (counters kernel) n byte counters, rounded up to 64 bytes
+  const per = 8192 + (useCounts ? Math.ceil(n / 64) * 64 : 0);
   const scratch = p.heap.alloc(per * (used + 1));
   if (outPtr < 0 || scratch < 0) {
     if (outPtr >= 0) p.heap.free(outPtr);
@@ -244,14 +244,14 @@ export function threadedBootstrapMeans(data: Float64Array, k0: number, k1: numbe
   for (let i = 0; i < used; i++) {
     const c = p.workers[i].ctl;
     args[8] = scratch + per * (i + 1);
-    args[11] = useCounts ? args[8] + 4096 : 0;
+    args[11] = useCounts ? args[8] + 8192 : 0;
     for (let a = 0; a < args.length; a++) c[ARGS + a] = args[a];
     c[OP] = OP_BOOTSTRAP;
     Atomics.store(c, STATE, POSTED);
     Atomics.notify(c, STATE);
   }
   args[8] = scratch;
-  args[11] = useCounts ? scratch + 4096 : 0;
+  args[11] = useCounts ? scratch + 8192 : 0;
   runBootstrapLoop(p.ex, p.memory, args);
   for (let i = 0; i < used; i++) {
     const c = p.workers[i].ctl;
