@@ -169,14 +169,14 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
   if (!sb) { p.resident.release(sa); return false; }
   const outPtr = p.heap.alloc(out.byteLength);
   if (outPtr < 0) { p.resident.release(sa); p.resident.release(sb); return false; }
-  const threads = p.workers.length + 1;
+  const threads = Math.min(requested, p.workers.length + 1); // the pool may hold more workers (fillBootstrapMeans' threads)
   // 4-row-aligned slabs, the remainder on the main thread (the last slab)
   const slab = Math.max(4, Math.ceil(m / threads / 4) * 4);
   for (let t = 0; t < aOffsets.length; t++) {
     const pa = sa.ptr + aOffsets[t] * es, pb = sb.ptr + bOffsets[t] * es, pc = outPtr + t * m * n * es;
     let row = 0, used = 0;
     for (const w of p.workers) {
-      if (row + slab >= m) break;
+      if (row + slab >= m || used === threads - 1) break;
       const c = w.ctl;
       c[OP] = OP_GEMM; c[A] = pa + row * k * es; c[B] = pb; c[C] = pc + row * n * es; c[M] = slab; c[K] = k; c[N] = n; c[WORK] = w.work; c[F64] = f64 ? 1 : 0;
       Atomics.store(c, STATE, POSTED);
