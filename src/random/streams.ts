@@ -30,7 +30,7 @@ import { philox4x32 } from './philox.js';
 import { bitsToOpenUniform, bitsToOpenUniform32, bitsToUniform, bitsToUniform32 } from './bits.js';
 import { STREAM_TAG, type PRNGKey, checkKey } from './key.js';
 import { TracetapeError, check, describe } from '../util/errors.js';
-import { PHILOX_BLOCKS_MAX, wasmPhiloxBlocks, wasmPhiloxFill } from '../backend/wasm/index.js';
+import { PHILOX_BLOCKS_MAX, philoxThresholds, wasmPhiloxBlocks, wasmPhiloxFill } from '../backend/wasm/index.js';
 
 const TWO32 = 4294967296;
 const TWO_PI = 2 * Math.PI;
@@ -69,7 +69,7 @@ export function fillUniformRaw(k: PRNGKey, out: Float64Array | Float32Array, sta
 export function fillNormalRaw(k: PRNGKey, out: Float64Array | Float32Array, start: number, precision: Precision): void {
   const n = out.length;
   if (n === 0) return;
-  if (n >= WASM_NORMAL_MIN && fillNormalWasm(k, out, start, precision)) return;
+  if (n >= philoxThresholds.fill && fillNormalWasm(k, out, start, precision)) return;
   const k0 = k.k0, k1 = k.k1;
   const w = words;
   const b0 = Math.floor(start / 2), nb = Math.floor((start + n - 1) / 2) - b0 + 1;
@@ -87,9 +87,6 @@ export function fillNormalRaw(k: PRNGKey, out: Float64Array | Float32Array, star
     if (i0 + 1 < n) out[i0 + 1] = r * Math.sin(theta);
   }
 }
-
-/** Normal fills of at least this many elements take their Philox words from the wasm kernels. */
-const WASM_NORMAL_MIN = 64;
 
 /** fillNormalRaw with the Philox words from wasm (same Box–Muller arithmetic as below); false without the kernels. */
 function fillNormalWasm(k: PRNGKey, out: Float64Array | Float32Array, start: number, precision: Precision): boolean {
