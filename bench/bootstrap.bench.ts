@@ -130,7 +130,8 @@ const body = [
   '',
   `- RSS growth from before the sample was made to the end of the run: ${mib(rssGrowth)} (the ${mib(8 * N)} sample, its copies in the two wasm memories, `
   + `${mib(N)} of byte counters per thread, the TypeScript buffers of the throughput section).`,
-  `- Constant memory: the peak does not grow between a tenth of the resamples and all of them; holding all resample indices at once would need ${mib(target * N * 4)} (int32).`,
+  `- Constant memory: peak heap+AB ${mib(peakAtTenth.heapBytes)} after a tenth of the resamples, ${mib(peak.heapBytes)} after all of them (per-chunk scalar tensors `
+  + `and GC slack; nothing is allocated per resample); holding all resample indices at once would need ${mib(target * N * 4)} (int32).`,
   `- At the measured ${threads}-thread kernel rate (${(draws2 / 1e6).toFixed(0)} M draws/s in the throughput section) ${target.toLocaleString('en-US')} resamples take `
   + `${((target * N) / draws2).toFixed(0)} s of kernel time.`,
   '- The fused kernel never materialises uniforms or indices: per batch of 512 draws it computes the Philox words (4 blocks per i32x4, '
