@@ -83,6 +83,7 @@ let peakAtTenth = { heapBytes: 0, rssBytes: 0 };
 const tenth = Math.ceil(target / chunk / 10);
 let chunksDone = 0, resamplesDone = 0, stopped = false;
 const chunkMeans = new Float64Array(chunk);
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const remaining = budgetS - (t0 - started) / 1000;
 const total = tt.mapReduce((c: tt.PyTree) => {
@@ -100,6 +101,8 @@ const total = tt.mapReduce((c: tt.PyTree) => {
   return { s: tt.tensor(s), s2: tt.tensor(s2), k: tt.tensor(m) };
 }, tt.arange(Math.ceil(target / chunk)), { batchSize: 1, checkpoint: false, onProgress: () => probe.tick() }) as { s: tt.Tensor; s2: tt.Tensor; k: tt.Tensor };
 const seconds = (performance.now() - t0) / 1000;
+const cpuUsed = process.cpuUsage(cpu0);
+const cpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6; // all threads of the process
 const peak = probe.result();
 const R = total.k.item();
 const meanDev = total.s.item() / R;
@@ -109,6 +112,7 @@ const rssGrowth = process.memoryUsage().rss - rssStart;
 const full = [[
   R.toLocaleString('en-US') + (R < target ? ` of ${target.toLocaleString('en-US')} (stopped at the ${budgetS} s budget)` : ''),
   `${seconds.toFixed(1)} s`, (R / seconds).toFixed(1), `${((R * N) / seconds / 1e6).toFixed(0)} M/s`,
+  `${(cpuSeconds / seconds).toFixed(2)} · ${((R * N) / cpuSeconds / 1e6).toFixed(0)} M/s`,
   `${mib(peakAtTenth.heapBytes)} → ${mib(peak.heapBytes)}`, `${mib(peakAtTenth.rssBytes)} → ${mib(peak.rssBytes)}`,
   bootSe.toExponential(4), analyticSe.toExponential(4), `${(100 * (bootSe / analyticSe - 1)).toFixed(2)}%`,
 ]];
@@ -126,8 +130,11 @@ const body = [
   + 'taken just before the run (the sample, the wasm memories and the worker pool already exist), sampled after every chunk: '
   + 'after the first tenth of the chunks → at the end.',
   '',
-  table(['resamples', 'time', 'resamples/s', 'index draws/s', 'peak heap+AB', 'peak RSS', 'bootstrap SE', 'analytic s/√N', 'SE vs analytic'], full),
+  table(['resamples', 'time', 'resamples/s', 'index draws/s', 'cores busy · draws per CPU-second', 'peak heap+AB', 'peak RSS', 'bootstrap SE', 'analytic s/√N', 'SE vs analytic'], full),
   '',
+  `- CPU time (process.cpuUsage, all threads) shows how much of the ${threads} cores the run got: on a busy machine the wall rate falls much more than `
+  + `the rate per CPU-second; ${target.toLocaleString('en-US')} resamples on ${threads} free cores would take about `
+  + `${((target * N) / (threads * (R * N) / cpuSeconds)).toFixed(0)} s at that rate (an estimate, not a measurement).`,
   `- RSS growth from before the sample was made to the end of the run: ${mib(rssGrowth)} (the ${mib(8 * N)} sample, its copies in the two wasm memories, `
   + `${mib(N)} of byte counters per thread, the TypeScript buffers of the throughput section).`,
   `- Constant memory: peak heap+AB ${mib(peakAtTenth.heapBytes)} after a tenth of the resamples, ${mib(peak.heapBytes)} after all of them (per-chunk scalar tensors `
