@@ -79,7 +79,7 @@ const draws2 = (means.length * N) / boot2.median * 1000; // draws/s on 2 threads
 gc();
 const probe = new MemoryProbe();
 probe.start();
-let peakAtTenth = { heapBytes: 0, rssBytes: 0 };
+let peakAtTenth: { heapBytes: number; rssBytes: number } | null = null; // null when the run stopped before a tenth
 const tenth = Math.ceil(target / chunk / 10);
 let chunksDone = 0, resamplesDone = 0, stopped = false;
 const chunkMeans = new Float64Array(chunk);
@@ -113,7 +113,7 @@ const full = [[
   R.toLocaleString('en-US') + (R < target ? ` of ${target.toLocaleString('en-US')} (stopped at the ${budgetS} s budget)` : ''),
   `${seconds.toFixed(1)} s`, (R / seconds).toFixed(1), `${((R * N) / seconds / 1e6).toFixed(0)} M/s`,
   `${(cpuSeconds / seconds).toFixed(2)} · ${((R * N) / cpuSeconds / 1e6).toFixed(0)} M/s`,
-  `${mib(peakAtTenth.heapBytes)} → ${mib(peak.heapBytes)}`, `${mib(peakAtTenth.rssBytes)} → ${mib(peak.rssBytes)}`,
+  `${peakAtTenth ? mib(peakAtTenth.heapBytes) : '—'} → ${mib(peak.heapBytes)}`, `${peakAtTenth ? mib(peakAtTenth.rssBytes) : '—'} → ${mib(peak.rssBytes)}`,
   bootSe.toExponential(4), analyticSe.toExponential(4), `${(100 * (bootSe / analyticSe - 1)).toFixed(2)}%`,
 ]];
 const body = [
@@ -137,7 +137,7 @@ const body = [
   + `${((target * N) / (threads * (R * N) / cpuSeconds)).toFixed(0)} s at that rate (an estimate, not a measurement).`,
   `- RSS growth from before the sample was made to the end of the run: ${mib(rssGrowth)} (the ${mib(8 * N)} sample, its copies in the two wasm memories, `
   + `${mib(N)} of byte counters per thread, the TypeScript buffers of the throughput section).`,
-  `- Constant memory: peak heap+AB ${mib(peakAtTenth.heapBytes)} after a tenth of the resamples, ${mib(peak.heapBytes)} after all of them (per-chunk scalar tensors `
+  `- Constant memory: peak heap+AB ${peakAtTenth ? mib(peakAtTenth.heapBytes) : '— (stopped before)'} after a tenth of the resamples, ${mib(peak.heapBytes)} after all of them (per-chunk scalar tensors `
   + `and GC slack; nothing is allocated per resample); holding all resample indices at once would need ${mib(target * N * 4)} (int32).`,
   `- At the measured ${threads}-thread kernel rate (${(draws2 / 1e6).toFixed(0)} M draws/s in the throughput section) ${target.toLocaleString('en-US')} resamples take `
   + `${((target * N) / draws2).toFixed(0)} s of kernel time.`,
