@@ -79,7 +79,7 @@ const draws2 = (means.length * N) / boot2.median * 1000; // draws/s on 2 threads
 gc();
 const probe = new MemoryProbe();
 probe.start();
-let peakAtTenth: { heapBytes: number; rssBytes: number } | null = null; // null when the run stopped before a tenth
+let peakAtTenth = null as { heapBytes: number; rssBytes: number } | null; // null when the run stopped before a tenth
 const tenth = Math.ceil(target / chunk / 10);
 let chunksDone = 0, resamplesDone = 0, stopped = false;
 const chunkMeans = new Float64Array(chunk);
