@@ -102,7 +102,7 @@ export function setWasmThreads(n: number): number {
 export function threadsInEffect(): number {
   if (requested <= 1) return 1;
   const p = ensurePool();
-  return p ? p.workers.length + 1 : 1;
+  return p ? Math.min(requested, p.workers.length + 1) : 1; // the pool may hold more workers (fillBootstrapMeans threads)
 }
 
 /** Why the split is off, or a description of the pool. */
