@@ -13,7 +13,7 @@
   ;;   are written too). `scratch` is a 4 KiB work area (64 quads).
   ;; philox_rademacher_f64 / _f32: the Rademacher stream (4 elements per block, sign from bit 31), same conventions.
   ;; bootstrap_sum_f64: Σ_{i<n} data[floor(u_i·n)] with u the float64 uniform stream of key (k0, k1) (elements
-  ;;   0 .. n-1, 53-bit recipe), fused: no uniform array is materialised; eight lane accumulators plus a tail.
+  ;;   0 .. n-1, 53-bit recipe), fused: no uniform array is materialised; two f64x2 accumulators plus a tail.
   ;; bootstrap_sum_counts_f64: the same sum through byte counters (better locality for large n; see the function);
   ;;   its scratch is 6 KiB (the Philox words, then the batch's indices).
   ;; bootstrap_means_f64: out[j] = bootstrap_sum(foldIn(key, r0 + j)) / n for j < count, r0 = rhi·2^32 + rlo, with
