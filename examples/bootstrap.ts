@@ -6,13 +6,15 @@
  * resamples are run.
  * Two resamplers: 'counts' (default) draws a resample as the multinomial counts of the data's distinct values, which
  * has exactly the distribution of index resampling for any statistic of the resample's values (O(1) per resample
- * here); 'index' is the literal algorithm (n uniform indices per resample, O(n)). The default run also times a short
- * batch of literal index resamples as a cross-check of both the distribution and the throughput.
+ * here); 'index' is the literal algorithm (n uniform indices per resample, O(n)), run by `tt.random.fillBootstrapMeans`
+ * (the fused WebAssembly SIMD Philox → index → count → sum kernel, optionally on several threads; the same resamples
+ * as drawing `tt.random.uniform(foldIn(key, r), [n])` and gathering). The default run also times a short batch of
+ * literal index resamples as a cross-check of both the distribution and the throughput.
  */
 import * as tt from '../src/index.js';
 import { createContext, plot, PeakMemory, fmtBytes, resolveRunOptions, type FlagSpec, type RunOptions } from './lib/index.js';
 import { UniformStream } from './bootstrap/binomial.js';
-import { countsResampleMean, distinctCounts, indexResampleMean, SummaryLayout } from './bootstrap/resample.js';
+import { countsResampleMean, distinctCounts, SummaryLayout } from './bootstrap/resample.js';
 
 /** One line for the example list. */
 export const description = 'bootstrap SE of a 5e6 Bernoulli(0.05) mean from 1e5 resamples in constant memory (sequential map-reduce)';
@@ -24,6 +26,7 @@ export const flags = {
   resamples: { type: 'number', default: 100_000, integer: true, min: 2, help: 'number of bootstrap resamples' },
   chunkSize: { type: 'number', default: 1000, integer: true, min: 1, help: 'resamples per map step (the vectorised chunk of the hybrid)' },
   resampler: { type: 'string', default: 'counts', choices: ['counts', 'index'], help: "'counts' (multinomial counts of distinct values, O(1)/resample) or 'index' (n random indices, O(n)/resample)" },
+  threads: { type: 'number', default: 1, integer: true, min: 1, help: "threads for the 'index' resampler's kernel (results identical for any count)" },
   check: { type: 'number', default: 8, integer: true, min: 0, help: 'literal index resamples run as a cross-check (0 skips)' },
   bins: { type: 'number', default: 60, integer: true, min: 5, help: 'histogram bins' },
   seed: { type: 'number', default: 0, integer: true, min: 0, help: 'PRNG seed' },
@@ -74,22 +77,25 @@ function simulate(n: number, p: number, key: tt.random.PRNGKey): Uint8Array {
  */
 function resampleAll(
   data: Uint8Array, resampler: 'counts' | 'index', resamples: number, chunkSize: number, key: tt.random.PRNGKey,
-  layout: SummaryLayout, onChunk: (done: number) => void,
+  layout: SummaryLayout, threads: number, onChunk: (done: number) => void,
 ): { run: BootstrapRun; summary: ReturnType<SummaryLayout['finish']> } {
+  // the index resampler's kernel gathers float64 values: one copy of the 0/1 data (before the memory baseline)
+  const values = resampler === 'index' ? Float64Array.from(data) : null;
   const memory = new PeakMemory();
   memory.start();
   const distinct = distinctCounts(data);
   const rng = new UniformStream(key);
-  const scratch = new Float64Array(1 << 14);
   const chunkMeans = new Float64Array(chunkSize);
   const numChunks = Math.ceil(resamples / chunkSize);
   const t0 = performance.now();
   const chunkSummary = (chunk: tt.Tensor): tt.Tensor => {
     const first = chunk.item() * chunkSize;
     const m = Math.min(chunkSize, resamples - first);
-    for (let j = 0; j < m; j++) {
-      const k = tt.random.foldIn(key, first + j);
-      chunkMeans[j] = resampler === 'counts' ? countsResampleMean(distinct, k, rng) : indexResampleMean(data, k, scratch);
+    if (values) {
+      // resample first + j draws its n indices from the uniform stream of foldIn(key, first + j), as indexResampleMean does
+      tt.random.fillBootstrapMeans(key, values, chunkMeans.subarray(0, m), { start: first, threads });
+    } else {
+      for (let j = 0; j < m; j++) chunkMeans[j] = countsResampleMean(distinct, tt.random.foldIn(key, first + j), rng);
     }
     const out = new Float64Array(layout.length);
     layout.summarize(chunkMeans, m, out);
@@ -123,13 +129,13 @@ export async function run(options: RunOptions<typeof flags> = {}): Promise<Boots
   const halfWidth = 5 * Math.max(analyticSe, 1 / o.n);
   const layout = new SummaryLayout(pHat, pHat - halfWidth, pHat + halfWidth, o.bins);
   const bar = ctx.progress(`resampling (${o.resampler})`, o.resamples, 'resamples');
-  const { run: main, summary } = resampleAll(data, o.resampler, o.resamples, o.chunkSize, mainKey, layout, (m) => bar.tick(m));
+  const { run: main, summary } = resampleAll(data, o.resampler, o.resamples, o.chunkSize, mainKey, layout, o.threads, (m) => bar.tick(m));
   bar.done();
 
   let check: BootstrapRun | null = null;
   if (o.check > 0 && o.resampler !== 'index') {
     const cbar = ctx.progress('cross-check (index)', o.check, 'resamples');
-    check = resampleAll(data, 'index', o.check, Math.min(o.chunkSize, o.check), checkKey, layout, (m) => cbar.tick(m)).run;
+    check = resampleAll(data, 'index', o.check, Math.min(o.chunkSize, o.check), checkKey, layout, o.threads, (m) => cbar.tick(m)).run;
     cbar.done();
   }
 

@@ -1,7 +1,8 @@
 /**
  * The two bootstrap resamplers and the constant-memory reduction of the bootstrap example.
  * - `indexResampleMean`: the literal algorithm of the seed, draw n indices uniformly with replacement and average
- *   the gathered values (O(n) work per resample, a fixed scratch buffer).
+ *   the gathered values (O(n) work per resample, a fixed scratch buffer); the TypeScript reference of the fused
+ *   `tt.random.fillBootstrapMeans` kernel that the example's 'index' resampler runs.
  * - `countsResampleMean`: the same distribution from the multinomial counts of the distinct values (a resample
  *   is determined by how often each distinct value is drawn), by sequential conditional binomials: O(#distinct)
  *   work per resample, exact for any statistic of the resample's empirical distribution.

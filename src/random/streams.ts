@@ -19,11 +19,18 @@
  *   1 gives +1, 0 gives -1.
  * Consequences: a draw of size N is the first N elements of any larger draw with the same key (the shape
  * only reshapes), and `fill*(key, out, start)` equals elements start .. start+out.length-1 of the stream.
+ *
+ * FAST PATH. Where the WebAssembly SIMD kernels are available (not with TRACETAPE_WASM=0), fills of at least
+ * `philoxThresholds.fill` (64) elements generate the Philox words in wasm (src/backend/wasm/wat/philox.wat, four
+ * blocks per i32x4 vector): uniform and Rademacher fills entirely there, normal fills with the Box–Muller transform
+ * still in TypeScript. The outputs are bit-identical to the TypeScript loops below (tested), so every backend and
+ * every recomputed chunk still sees the same draws.
  */
 import { philox4x32 } from './philox.js';
 import { bitsToOpenUniform, bitsToOpenUniform32, bitsToUniform, bitsToUniform32 } from './bits.js';
 import { STREAM_TAG, type PRNGKey, checkKey } from './key.js';
 import { TracetapeError, check, describe } from '../util/errors.js';
+import { PHILOX_BLOCKS_MAX, philoxThresholds, wasmPhiloxBlocks, wasmPhiloxFill } from '../backend/wasm/index.js';
 
 const TWO32 = 4294967296;
 const TWO_PI = 2 * Math.PI;
@@ -41,6 +48,7 @@ export function precisionOf(out: Float64Array | Float32Array): Precision {
 export function fillUniformRaw(k: PRNGKey, out: Float64Array | Float32Array, start: number, precision: Precision): void {
   const n = out.length;
   if (n === 0) return;
+  if ((precision === 53) === (out instanceof Float64Array) && wasmPhiloxFill('uniform', k.k0, k.k1, out, start)) return;
   const k0 = k.k0, k1 = k.k1;
   const w = words;
   const b0 = Math.floor(start / 2), nb = Math.floor((start + n - 1) / 2) - b0 + 1;
@@ -61,6 +69,7 @@ export function fillUniformRaw(k: PRNGKey, out: Float64Array | Float32Array, sta
 export function fillNormalRaw(k: PRNGKey, out: Float64Array | Float32Array, start: number, precision: Precision): void {
   const n = out.length;
   if (n === 0) return;
+  if (n >= philoxThresholds.fill && fillNormalWasm(k, out, start, precision)) return;
   const k0 = k.k0, k1 = k.k1;
   const w = words;
   const b0 = Math.floor(start / 2), nb = Math.floor((start + n - 1) / 2) - b0 + 1;
@@ -77,6 +86,29 @@ export function fillNormalRaw(k: PRNGKey, out: Float64Array | Float32Array, star
     if (i0 >= 0) out[i0] = r * Math.cos(theta);
     if (i0 + 1 < n) out[i0 + 1] = r * Math.sin(theta);
   }
+}
+
+/** fillNormalRaw with the Philox words from wasm (same Box–Muller arithmetic as below); false without the kernels. */
+function fillNormalWasm(k: PRNGKey, out: Float64Array | Float32Array, start: number, precision: Precision): boolean {
+  const n = out.length;
+  const b0 = Math.floor(start / 2), nbAll = Math.floor((start + n - 1) / 2) - b0 + 1;
+  let i0 = 2 * b0 - start;
+  for (let done = 0; done < nbAll; done += PHILOX_BLOCKS_MAX) {
+    const nb = Math.min(PHILOX_BLOCKS_MAX, nbAll - done);
+    const w = wasmPhiloxBlocks(k.k0, k.k1, b0 + done, nb);
+    if (w === null) return false; // only possible on the first chunk: the kernels are either there or not
+    for (let j = 0; j < nb; j++, i0 += 2) {
+      const q = ((j >> 2) << 4) + (j & 3);
+      let s: number, u: number;
+      if (precision === 53) { s = bitsToOpenUniform(w[q], w[q + 4]); u = bitsToUniform(w[q + 8], w[q + 12]); }
+      else { s = bitsToOpenUniform32(w[q]); u = bitsToUniform32(w[q + 8]); }
+      const r = Math.sqrt(-2 * Math.log(s));
+      const theta = TWO_PI * u;
+      if (i0 >= 0) out[i0] = r * Math.cos(theta);
+      if (i0 + 1 < n) out[i0 + 1] = r * Math.sin(theta);
+    }
+  }
+  return true;
 }
 
 function checkFill(fn: string, k: unknown, out: unknown, start: unknown): void {
@@ -110,6 +142,7 @@ export function fillRademacher(k: PRNGKey, out: Float64Array | Float32Array, sta
 export function fillRademacherRaw(k: PRNGKey, out: Float64Array | Float32Array, start: number): void {
   const n = out.length;
   if (n === 0) return;
+  if (wasmPhiloxFill('rademacher', k.k0, k.k1, out, start)) return;
   const k0 = k.k0, k1 = k.k1;
   const w = words;
   const b0 = Math.floor(start / 4), nb = Math.floor((start + n - 1) / 4) - b0 + 1;

@@ -2,7 +2,8 @@
  * The worker pool of the wasm kernels in Node (src/backend/wasm/threads.ts, worker-host.ts) through the public API
  * (tt.setWasmThreads, tt.wasmThreadsReady, tt.wasmThreadsInfo, tt.terminateWasmThreads): bad input, one pool created
  * and reused across toggles, growing and shrinking it, the size threshold, results equal to one thread's bit for bit
- * on odd sizes (float64 and float32, batched), the jobs each worker counts itself, and that a process with a live pool
+ * on odd sizes (float64 and float32, batched), the jobs each worker counts itself, bootstrap jobs sharing (and growing)
+ * the pool without changing the matmul split's thread count, and that a process with a live pool
  * exits by itself (unref'd workers) — also when started by TRACETAPE_WASM_THREADS. The browser side is tested in
  * test/browser/threads.browser.ts.
  */
@@ -187,6 +188,35 @@ describe('wasm kernels split over worker threads (Node)', function () {
     expect(off.jobs).to.deep.equal([]);
     expect(tt.setWasmThreads(2)).to.equal(2);
     expect(tt.wasmThreadsInfo().poolsCreated).to.equal(i0.poolsCreated + 1);
+    tt.terminateWasmThreads();
+  });
+
+  it('bootstrap jobs share the pool: they grow it (never shrink it), the matmul split keeps its requested thread count', () => {
+    tt.terminateWasmThreads();
+    const key = tt.random.key(3);
+    const x = fill(9, 5000, false) as Float64Array;
+    const ref = new Float64Array(30), got = new Float64Array(30);
+    tt.random.fillBootstrapMeans(key, x, ref, { threads: 1 });
+    // split off (requested 1): a 3-thread bootstrap job still creates the pool, with 2 workers, and both take part
+    tt.random.fillBootstrapMeans(key, x, got, { threads: 3 });
+    expect(Array.from(got)).to.deep.equal(Array.from(ref));
+    let info = tt.wasmThreadsInfo();
+    expect(info).to.include({ requested: 1, threads: 1, workers: 2 });
+    expect(info.jobs).to.deep.equal([1, 1]);
+    // requesting 2 threads shrinks the pool to 1 worker; a 2-thread bootstrap job does not change it
+    expect(tt.setWasmThreads(2)).to.equal(2);
+    tt.random.fillBootstrapMeans(key, x, got, { threads: 2 });
+    expect(Array.from(got)).to.deep.equal(Array.from(ref));
+    expect(tt.wasmThreadsInfo().jobs).to.deep.equal([2]);
+    // a 4-thread job grows it to 3 workers, but products still use the 2 threads asked for (one worker per split)
+    tt.random.fillBootstrapMeans(key, x, got, { threads: 4 });
+    expect(Array.from(got)).to.deep.equal(Array.from(ref));
+    info = tt.wasmThreadsInfo();
+    expect(info).to.include({ requested: 2, threads: 2, workers: 3 });
+    expect(info.jobs).to.deep.equal([3, 1, 1]);
+    const a = fill(11, 256 * 256, false), b = fill(12, 256 * 256, false);
+    product(a, b, 1, 256, 256, 256);
+    expect(tt.wasmThreadsInfo().jobs).to.deep.equal([4, 1, 1]);
     tt.terminateWasmThreads();
   });
 

@@ -4,12 +4,16 @@
  * threads, checks that float64 products of odd sizes split over the Web Worker pool equal the single-threaded results
  * bit for bit (and a plain-JS reference to rounding), and times a 1,024 matmul with 1 and 2 threads. On the page it
  * runs on the main thread (spin-wait) and is exposed as `window.__threads`; loaded as a module worker it runs there
- * (Atomics.wait) when sent any message and posts its report back.
+ * (Atomics.wait) when sent any message and posts its report back. It also checks random.fillBootstrapMeans on 2 threads
+ * (the bootstrap job of the same pool) against 1 thread.
  */
 import * as tt from '../../src/index.js';
 
 /** One product checked: sizes, whether the threaded result equals the single-threaded one, error vs plain JS. */
 export interface SizeCheck { m: number; k: number; n: number; identical: boolean; maxAbsDiff: number; refError: number; refBound: number; jobsDone: number; splitsDone: number }
+
+/** One bootstrap check: fillBootstrapMeans on 2 threads (the pool) against 1 thread, and the worker's bootstrap jobs. */
+export interface BootstrapCheck { n: number; count: number; identical: boolean; jobsDone: number }
 
 /** What a run reports back to the test. */
 export interface ThreadsReport {
@@ -19,6 +23,7 @@ export interface ThreadsReport {
   startMs: number;
   info: tt.WasmThreadsInfo;
   checks: SizeCheck[];
+  bootstrap: BootstrapCheck[];
   timing: { n: number; single: number[]; threaded: number[]; identical: boolean; speedup: number; waitedMs: number; workerRows: number };
 }
 
@@ -95,10 +100,23 @@ export async function runThreadsSuite(repeats = 5): Promise<ThreadsReport> {
   }
   let identical = c1.length === c2.length;
   for (let i = 0; identical && i < c1.length; i++) identical = Object.is(c1[i], c2[i]);
+  const info = tt.wasmThreadsInfo();
+  // bootstrap resample means on the same pool (threads = 2, still requested): gather kernel (n = 999) and byte-counter
+  // kernel (n = 20,000 ≥ philoxThresholds.bootstrapCounts); resamples are computed whole by one thread, so bit-equal
+  const bootstrap: BootstrapCheck[] = [];
+  const key = tt.random.key(7);
+  for (const [n, count] of [[999, 200], [20_000, 40]]) {
+    const x = fill(200 + n, n);
+    const one = new Float64Array(count), two = new Float64Array(count);
+    tt.random.fillBootstrapMeans(key, x, one, { start: 3, threads: 1 });
+    const jobs0 = jobs();
+    tt.random.fillBootstrapMeans(key, x, two, { start: 3, threads: 2 });
+    bootstrap.push({ n, count, identical: one.every((v, i) => Object.is(v, two[i])), jobsDone: jobs() - jobs0 });
+  }
   const report: ThreadsReport = {
     context: typeof window === 'undefined' ? 'worker' : 'page',
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
-    threadsReady, startMs, info: tt.wasmThreadsInfo(), checks,
+    threadsReady, startMs, info, checks, bootstrap,
     timing: { n: N, single, threaded, identical, speedup: median(single) / median(threaded), waitedMs, workerRows },
   };
   tt.terminateWasmThreads();

@@ -4,6 +4,7 @@
  * sends COOP/COEP), and in headless Chromium runs the suite on the page's main thread (which spin-waits for its
  * workers) and inside a module Web Worker (which blocks in Atomics.wait). Checks that workers really ran (jobs counted
  * by the workers themselves, and the rows they computed), that float64 products of odd sizes equal the single-threaded results bit for bit, and
+ * that random.fillBootstrapMeans on 2 threads (a bootstrap job on the same pool) equals 1 thread's means bit for bit, and
  * prints the 1,024 matmul speedup with 2 threads (reported, not asserted: the machine has 2 shared cores). A page
  * served without the headers, or whose CSP forbids blob: workers, must fall back to one thread with a clear status.
  */
@@ -61,6 +62,13 @@ function checkReport(r: ThreadsReport, context: 'page' | 'worker', wait: 'spin' 
   expect(r.timing.workerRows, 'rows computed by the worker').to.be.above(0);
   expect(r.timing.workerRows).to.be.below(r.timing.n * r.timing.threaded.length);
   expect(r.info.jobs.reduce((s, j) => s + j, 0)).to.be.at.least(r.checks.length + r.timing.threaded.length);
+  expect(r.bootstrap.length).to.equal(2);
+  for (const b of r.bootstrap) {
+    const what = `${context} bootstrap n = ${b.n}`;
+    expect(b.jobsDone, `${what}: the worker ran the bootstrap job`).to.equal(1);
+    // every resample is computed whole by one thread with the same kernel, so 2 threads equal 1 thread bit for bit
+    expect(b.identical, `${what}: 2 threads == 1 thread bit for bit`).to.equal(true);
+  }
 }
 
 describe('browser: tracetape\'s WebAssembly kernels split over Web Workers (cross-origin isolated page)', function () {

@@ -94,4 +94,20 @@ describe('examples/bootstrap helpers', () => {
     // sin(i) ∈ [−1, 1] maps to the 10 bins of [999, 1001); bin 0 holds the values below 999.2.
     expect(s.counts[0]).to.equal(xs.filter((x) => x < 999.2).length);
   });
+
+  it('the fused tt.random.fillBootstrapMeans kernel (the example\'s index resampler) equals indexResampleMean to 1e-12 relative', () => {
+    // same resamples (indices from the uniform stream of foldIn(key, r)); only the summation order differs, and the
+    // sums of 0/1 values are exact integers below 2^53 in both, so they agree exactly here; 1e-12 allows reordering
+    const n = 30011;
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i += 7) data[i] = 1;
+    const key = tt.random.key(5);
+    const fused = new Float64Array(5);
+    tt.random.fillBootstrapMeans(key, Float64Array.from(data), fused, { start: 3 });
+    const scratch = new Float64Array(4096);
+    for (let j = 0; j < 5; j++) {
+      const ref = indexResampleMean(data, tt.random.foldIn(key, 3 + j), scratch);
+      expect(Math.abs(fused[j] - ref)).to.be.below(1e-12 * ref);
+    }
+  });
 });

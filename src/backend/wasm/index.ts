@@ -6,6 +6,7 @@ export { wasmMatmul, wasmSum, wasmThresholds } from './matmul.js';
 export { WasmRowBasis } from './gemvt.js';
 export { simdSupported, wasmStatus } from './module.js';
 export { setWasmThreads, wasmThreadsReady, wasmThreadsInfo, terminateWasmThreads, threadsInEffect, threadsStatus, threadThreshold, threadChunking, type WasmThreadsInfo } from './threads.js';
+export { wasmPhiloxFill, wasmPhiloxBlocks, PHILOX_BLOCKS_MAX, wasmBootstrapMeans, defaultPhiloxThreads, philoxThresholds, type PhiloxFillKind } from './philox.js';
 export type { ResidentStats } from './resident.js';
 
 /** Whether the wasm kernels are loaded and used (false without WebAssembly SIMD or with TRACETAPE_WASM=0). */

@@ -37,6 +37,22 @@ export interface KernelExports {
   dot_f64(a: number, b: number, n: number): number;
   /** o = e^a elementwise (o may equal a); for odd n it also reads a[n] and writes o[n]. */
   exp_f64(a: number, o: number, n: number): void;
+  /** Philox4x32-10 words of blocks b0 .. b0+4·nq-1 (b0 = bhi·2^32 + blo; counter words 2, 3 = c2, tag) as SoA quads at dst (wat/philox.wat). */
+  philox_words(k0: number, k1: number, blo: number, bhi: number, c2: number, tag: number, nq: number, dst: number): void;
+  /** Float64 uniforms (53-bit recipe) of stream blocks b0 .. b0+nb-1 at dst, whole quads; scratch: 4 KiB. */
+  philox_uniform_f64(k0: number, k1: number, blo: number, bhi: number, nb: number, dst: number, scratch: number): void;
+  /** Float32 uniforms (24-bit recipe) of stream blocks b0 .. b0+nb-1 at dst, whole quads; scratch: 4 KiB. */
+  philox_uniform_f32(k0: number, k1: number, blo: number, bhi: number, nb: number, dst: number, scratch: number): void;
+  /** Float64 Rademacher signs of stream blocks b0 .. b0+nb-1 at dst (4 per block), whole quads; scratch: 4 KiB. */
+  philox_rademacher_f64(k0: number, k1: number, blo: number, bhi: number, nb: number, dst: number, scratch: number): void;
+  /** Float32 Rademacher signs of stream blocks b0 .. b0+nb-1 at dst (4 per block), whole quads; scratch: 4 KiB. */
+  philox_rademacher_f32(k0: number, k1: number, blo: number, bhi: number, nb: number, dst: number, scratch: number): void;
+  /** Σ_{i<n} data[floor(u_i·n)] over the float64 uniform stream of key (k0, k1), fused (no uniform array); scratch: 4 KiB. */
+  bootstrap_sum_f64(data: number, n: number, k0: number, k1: number, scratch: number): number;
+  /** The same sum through n zeroed byte counters at `counts` (left zeroed): random accesses touch n bytes, not 8n. */
+  bootstrap_sum_counts_f64(data: number, n: number, k0: number, k1: number, scratch: number, counts: number): number;
+  /** out[j] = the bootstrap sum under foldIn(key, r0 + j), divided by n, for j < count (r0 = rhi·2^32 + rlo); counts = 0 selects the gather kernel. */
+  bootstrap_means_f64(data: number, n: number, k0: number, k1: number, rlo: number, rhi: number, count: number, out: number, scratch: number, counts: number): void;
   /** Blocking parameters of the float64 gemm (rows of the packed A block, depth, columns of the packed B block). */
   F64_MC: WebAssembly.Global; F64_KC: WebAssembly.Global; F64_NC: WebAssembly.Global;
   /** Blocking parameters of the float32 gemm. */

@@ -7,8 +7,10 @@
  * Atomics.wait throws). Off by default: `setWasmThreads(n)` or env TRACETAPE_WASM_THREADS=n turns it on (n threads in
  * all); products under `threadThreshold.matmul` multiply-adds stay on one thread. Workers start asynchronously; Node
  * waits for a starting worker when it first needs it, a browser uses only the workers that are ready (await
- * `wasmThreadsReady()`). The pool's shared memory has its own allocator and resident cache (same policy as the
- * single-threaded one). Platform glue (worker creation, blocking probe) lives in worker-host.ts.
+ * `wasmThreadsReady()`). The same pool runs random.fillBootstrapMeans' resamples (threadedBootstrapMeans), growing
+ * it to the thread count that call asks for. The pool's shared memory has its own allocator and resident cache (same
+ * policy as the single-threaded one). Platform glue (worker creation, blocking probe) lives in worker-host.ts; the
+ * workers' control-block layout and source text in worker-source.ts.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import { TracetapeError } from '../../util/errors.js';
@@ -17,6 +19,7 @@ import { decodeBase64, simdSupported, type KernelExports } from './module.js';
 import { WasmHeap } from './heap.js';
 import { ResidentArrays } from './resident.js';
 import { canBlock, crossOriginIsolation, startWorker, workerPlatform, type WorkerHandle, type WorkerPlatform } from './worker-host.js';
+import { A, ARGS, B, BOOTSTRAP_ARGS, C, CHUNK, CONTROL_BYTES, CTR, DONE, ERR, EXIT, F64, FAILED, IDLE, JOBS, K, M, N, OP, OP_BOOTSTRAP, OP_GEMM, POSTED, ROWS, STARTING, STATE, WORK, WORKER_SOURCE } from './worker-source.js';
 
 /** Multiply-adds (m·k·n per batch) from which a product is split over the threads. Mutable. */
 export const threadThreshold = { matmul: 128 * 128 * 128 };
@@ -25,70 +28,6 @@ export const threadThreshold = { matmul: 128 * 128 * 128 };
 const MAX_THREADS = 64;
 /** How long Node waits for a starting worker before leaving it out (ms). */
 const START_TIMEOUT_MS = 10_000;
-
-/** Bytes of one worker's control block (32 Int32 words; words 9–13 and 16–31 are free for other job kinds). */
-const CONTROL_BYTES = 128;
-/** Control words of one worker (Int32Array over a SharedArrayBuffer of CONTROL_BYTES). */
-const STATE = 0, A = 1, B = 2, C = 3, M = 4, K = 5, N = 6, WORK = 7, F64 = 8;
-/** gemm: rows per chunk, and the byte address of the shared chunk counter (an Int32 in the pool's memory). */
-const CHUNK = 10, CTR = 11;
-/** Written by the worker: rows of gemm products it has computed, jobs it has completed, whether its last job threw. */
-const ROWS = 13, JOBS = 14, ERR = 15;
-/** Worker states. */
-const IDLE = 0, POSTED = 1, DONE = 2, EXIT = 3, STARTING = 4, FAILED = 5;
-
-/**
- * gemm job, dynamically scheduled: the calling thread and its workers take 4-row-aligned chunks of the rows of C from a
- * shared counter until none is left, so a thread slowed down by other load simply takes fewer chunks. Every row is
- * computed whole by one gemm call with the same k order, so results do not depend on who computed what.
- */
-const GEMM_CHUNKS = `function gemmChunks(ex, memory, c) {
-  const f64 = c[${F64}] !== 0, es = f64 ? 8 : 4, gemm = f64 ? ex.gemm_f64 : ex.gemm_f32;
-  const a = c[${A}], b = c[${B}], out = c[${C}], m = c[${M}], k = c[${K}], n = c[${N}], work = c[${WORK}], chunk = c[${CHUNK}];
-  const ctr = new Int32Array(memory.buffer, c[${CTR}], 1);
-  for (;;) {
-    const r = Atomics.add(ctr, 0, chunk);
-    if (r >= m) return;
-    const rows = Math.min(chunk, m - r);
-    gemm(a + r * k * es, b, out + r * n * es, rows, k, n, work);
-    c[${ROWS}] += rows;
-  }
-}`;
-
-/** The worker's loop; the platform prelude (worker-host.ts) calls serve(init) with the WorkerInit. */
-const WORKER_SOURCE = `
-${GEMM_CHUNKS}
-function serve({ module, memory, control, tile }) {
-  const c = new Int32Array(control);
-  let ex;
-  try {
-    ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    ex.set_tile(tile);
-  } catch (e) {
-    Atomics.store(c, ${STATE}, ${FAILED});
-    Atomics.notify(c, ${STATE});
-    return;
-  }
-  Atomics.compareExchange(c, ${STATE}, ${STARTING}, ${IDLE}); // ready (unless a job was posted already)
-  Atomics.notify(c, ${STATE});
-  for (;;) {
-    let s;
-    while ((s = Atomics.load(c, ${STATE})) !== ${POSTED}) {
-      if (s === ${EXIT}) return;
-      Atomics.wait(c, ${STATE}, s);
-    }
-    try {
-      gemmChunks(ex, memory, c);
-      c[${ERR}] = 0;
-    } catch (e) {
-      c[${ERR}] = 1;
-    }
-    c[${JOBS}]++;
-    Atomics.store(c, ${STATE}, ${DONE});
-    Atomics.notify(c, ${STATE});
-  }
-}
-`;
 
 interface WorkerSlot { ctl: Int32Array; work: number; tile: number; handle: WorkerHandle; failure: string }
 interface Pool {
@@ -164,7 +103,7 @@ export async function wasmThreadsReady(timeoutMs = START_TIMEOUT_MS): Promise<nu
 export function threadsInEffect(): number {
   if (requested <= 1) return 1;
   const p = ensurePool();
-  return p ? usableWorkers(p).length + 1 : 1;
+  return p ? Math.min(requested, usableWorkers(p).length + 1) : 1; // the pool may hold more workers (grown by a bootstrap job)
 }
 
 /** Why the split is off, or a description of the pool. */
@@ -203,7 +142,10 @@ export interface WasmThreadsInfo {
    * main thread: CPU time burnt; blocked elsewhere): at most about one chunk's time per product.
    */
   waitedMs: number;
-  /** Jobs (split products, one per batch) each current worker has taken part in (counted by the worker itself). */
+  /**
+   * Jobs each current worker has taken part in (counted by the worker itself): split products (one per batch) and
+   * bootstrap jobs (one per threadedBootstrapMeans call that posted to it).
+   */
   jobs: number[];
   /** Rows of C each current worker has computed (counted by the worker; the calling thread computed the rest). */
   rows: number[];
@@ -263,9 +205,10 @@ function sharedModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-function ensurePool(): Pool | null {
+/** The pool, created (with max(want, requested) − 1 workers) if there is none and `want` > 1; null where threads are unavailable. */
+function ensurePool(want = requested): Pool | null {
   if (pool) return pool;
-  if (unavailable || requested <= 1) return null;
+  if (unavailable || want <= 1) return null;
   const platform = workerPlatform();
   if (platform === 'none') { unavailable = 'one thread (no worker threads on this platform)'; return null; }
   if (platform === 'browser' && crossOriginIsolation() === false) {
@@ -285,7 +228,7 @@ function ensurePool(): Pool | null {
     const counter = heap.alloc(64);
     pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), mainWork: -1, counter, workers: [], workBytes: 0 };
     poolsCreated++;
-    resize(pool, requested - 1);
+    resize(pool, Math.max(want, requested) - 1); // a bootstrap job may create it first: still the workers asked for
     return pool;
   } catch (e) {
     unavailable = `one thread (worker pool failed to start: ${String(e)})`;
@@ -361,8 +304,8 @@ function awaitStart(workers: WorkerSlot[]): WorkerSlot[] {
  * only ready ones), or null when the split is off, unavailable, or no worker is ready yet. Every job kind starts here.
  */
 function acquireWorkers(maxThreads = requested): { p: Pool; workers: WorkerSlot[] } | null {
-  if (requested <= 1 || maxThreads <= 1) return null;
-  const p = ensurePool();
+  if (maxThreads <= 1) return null;
+  const p = ensurePool(maxThreads);
   if (!p) return null;
   let workers = usableWorkers(p).slice(0, maxThreads - 1);
   if (canBlock()) workers = awaitStart(workers);
@@ -435,7 +378,7 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
     Atomics.store(ctr, 0, 0);
     for (let i = 0; i < used; i++) {
       const c = workers[i].ctl;
-      c[A] = pa; c[B] = pb; c[C] = pc; c[M] = m; c[K] = k; c[N] = n; c[WORK] = workers[i].work; c[F64] = f64 ? 1 : 0; c[CHUNK] = chunk; c[CTR] = p.counter;
+      c[OP] = OP_GEMM; c[A] = pa; c[B] = pb; c[C] = pc; c[M] = m; c[K] = k; c[N] = n; c[WORK] = workers[i].work; c[F64] = f64 ? 1 : 0; c[CHUNK] = chunk; c[CTR] = p.counter;
       post(workers[i]);
     }
     for (;;) { // this thread's share: the same loop as GEMM_CHUNKS
@@ -456,5 +399,74 @@ export function threadedMatmul(a: TypedArray, b: TypedArray, out: TypedArray, m:
   p.resident.release(sb);
   if (failed) throw new TracetapeError('matmul', 'a kernel worker failed while computing its rows');
   splits++;
+  return true;
+}
+
+/** Per-thread scratch of a bootstrap job: the Philox kernels' 8 KiB (as philox.ts), then n byte counters if used. */
+const BOOTSTRAP_SCRATCH = 8192;
+
+/** The calling thread's share of a bootstrap job: the same loop as the workers' bootstrapLoop (worker-source.ts). */
+function bootstrapLoop(ex: KernelExports, memory: WebAssembly.Memory, args: readonly number[]): void {
+  const [data, n, k0, k1, rlo, rhi, count, out, scratch, counter, grain, counts] = args;
+  const ctr = new Int32Array(memory.buffer, counter, 1);
+  for (;;) {
+    const j = Atomics.add(ctr, 0, grain);
+    if (j >= count) return;
+    const r = (rlo >>> 0) + j;
+    ex.bootstrap_means_f64(data, n, k0, k1, r, rhi + (r >= 4294967296 ? 1 : 0), Math.min(grain, count - j), out + 8 * j, scratch, counts);
+  }
+}
+
+/**
+ * out[j] = mean of resample start + j of `data` (the fused kernel bootstrap_means_f64, indices from the uniform stream
+ * of foldIn(key, start + j)) split over up to `threads` threads (the calling one included, at most 64) sharing the
+ * pool's memory: the pool grows to threads − 1 workers whatever setWasmThreads asked for, and the job uses those ready
+ * (in Node also starting ones, waited for). Resamples are handed out dynamically, each computed whole by one thread,
+ * so the results are identical for any thread count. False (nothing written) when the pool is unavailable, no worker is
+ * ready (a browser whose workers are still starting), or its memory cannot hold the data; throws when a worker failed.
+ */
+export function threadedBootstrapMeans(data: Float64Array, k0: number, k1: number, start: number, out: Float64Array, threads: number, useCounts: boolean): boolean {
+  threads = Math.min(threads, MAX_THREADS);
+  const grown = ensurePool(threads);
+  if (!grown) return false;
+  if (grown.workers.length < threads - 1) resize(grown, threads - 1); // grow only: never stops the matmul split's workers
+  const got = acquireWorkers(threads);
+  if (!got) return false;
+  const { p, workers } = got;
+  const n = data.length, count = out.length;
+  const sd = p.resident.stage(data);
+  if (!sd) return false;
+  const outPtr = p.heap.alloc(8 * count);
+  const per = BOOTSTRAP_SCRATCH + (useCounts ? Math.ceil(n / 64) * 64 : 0);
+  const scratch = outPtr >= 0 ? p.heap.alloc(per * (workers.length + 1)) : -1;
+  if (scratch < 0) {
+    if (outPtr >= 0) p.heap.free(outPtr);
+    p.resident.release(sd);
+    return false;
+  }
+  if (useCounts) new Uint8Array(p.memory.buffer, scratch, per * (workers.length + 1)).fill(0);
+  Atomics.store(new Int32Array(p.memory.buffer, p.counter, 1), 0, 0); // the gemm chunk counter: jobs never overlap
+  const grain = Math.max(1, Math.floor(65536 / n));
+  const rlo = start % 4294967296, rhi = (start - rlo) / 4294967296;
+  const args = [sd.ptr, n, k0, k1, rlo, rhi, count, outPtr, 0, p.counter, grain, 0];
+  const SCRATCH = BOOTSTRAP_ARGS.indexOf('scratch'), COUNTS = BOOTSTRAP_ARGS.indexOf('counts');
+  for (let i = 0; i < workers.length; i++) {
+    const c = workers[i].ctl;
+    args[SCRATCH] = scratch + per * (i + 1);
+    args[COUNTS] = useCounts ? args[SCRATCH] + BOOTSTRAP_SCRATCH : 0;
+    for (let a = 0; a < args.length; a++) c[ARGS + a] = args[a];
+    c[OP] = OP_BOOTSTRAP;
+    post(workers[i]);
+  }
+  args[SCRATCH] = scratch;
+  args[COUNTS] = useCounts ? scratch + BOOTSTRAP_SCRATCH : 0;
+  bootstrapLoop(p.ex, p.memory, args);
+  let failed = false;
+  for (const w of workers) if (!join(w)) failed = true;
+  if (!failed) out.set(new Float64Array(p.memory.buffer, outPtr, count));
+  p.heap.free(outPtr);
+  p.heap.free(scratch);
+  p.resident.release(sd);
+  if (failed) throw new TracetapeError('random.fillBootstrapMeans', 'a kernel worker failed while computing its resamples');
   return true;
 }
