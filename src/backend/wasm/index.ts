@@ -4,6 +4,8 @@ import type { ResidentStats } from './resident.js';
 
 export { wasmMatmul, wasmSum, wasmThresholds } from './matmul.js';
 export { simdSupported, wasmStatus } from './module.js';
+export { wasmKernelProduct, kernelWasmThresholds } from './kernel-product.js';
+export { kernelThreadThreshold, kernelThreadsStatus } from './kernel-threads.js';
 export { setWasmThreads, threadsInEffect, threadsStatus, threadThreshold } from './threads.js';
 export type { ResidentStats } from './resident.js';
 

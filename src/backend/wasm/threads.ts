@@ -73,6 +73,11 @@ export function setWasmThreads(n: number): number {
   return threadsInEffect();
 }
 
+/** Threads requested (setWasmThreads or TRACETAPE_WASM_THREADS; 1 = no split), without starting any pool. */
+export function requestedThreads(): number {
+  return requested;
+}
+
 /** Threads a large product would use now (1 where worker threads or shared memory are unavailable). */
 export function threadsInEffect(): number {
   if (requested <= 1) return 1;
