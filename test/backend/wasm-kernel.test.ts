@@ -54,12 +54,13 @@ describe('backend: wasm stationary kernel product', function () {
     setWasmThreads(1);
   });
 
-  it('matches the TypeScript loops for every family and order on odd sizes (n, m = 1, 3, 17, 129; d = 1, 3, 8; c = 1, 5, 16)', () => {
+  it('matches the TypeScript loops for every family and order on odd sizes (n, m = 1, 3, 17, 129; d = 1, 3, 8; c = 1, 5, 16), x1 = x2 or not', () => {
     const r = rng(1);
-    const shapes: [number, number][] = [[1, 1], [3, 17], [17, 3], [129, 129], [1, 129], [129, 1]];
+    // [n, m, same]: same = x2 is x1 (the square product: kprod_sym_f64 and the TypeScript symmetric loop)
+    const shapes: [number, number, boolean][] = [[1, 1, false], [1, 1, true], [3, 17, false], [17, 3, false], [3, 3, true], [17, 17, true], [129, 129, false], [129, 129, true], [1, 129, false], [129, 1, false]];
     let worst = 0;
-    for (const [family, order] of CASES) for (const [n, m] of shapes) for (const d of [1, 3, 8]) for (const c of [1, 5, 16]) {
-      const x1 = fill(r, n * d, 2), x2 = fill(r, m * d, 2), v = fill(r, m * c);
+    for (const [family, order] of CASES) for (const [n, m, same] of shapes) for (const d of [1, 3, 8]) for (const c of [1, 5, 16]) {
+      const x1 = fill(r, n * d, 2), x2 = same ? x1 : fill(r, m * d, 2), v = fill(r, m * c);
       const a = new Float64Array(n * c), b = new Float64Array(n * c);
       kernelProductTS(family, order, x1, x2, v, a, n, m, d, c);
       expect(wasmKernelProduct(family, order, x1, x2, v, b, n, m, d, c)).to.equal(true);

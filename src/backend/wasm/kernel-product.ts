@@ -1,6 +1,6 @@
 /**
  * Stationary kernel-matrix products (RBF, Matérn-3/2, Matérn-5/2; every profile order the VJPs use) on the WebAssembly
- * SIMD kernel `kprod_f64` (wat/kernel.wat): stages the points and the block of vectors in wasm memory (float64 arrays
+ * SIMD kernels `kprod_f64` / `kprod_sym_f64` (wat/kernel.wat): stages the points and the block of vectors in wasm memory (float64 arrays
  * that come back, such as the points of a kernel matrix multiplied many times, stay resident), runs the blocked kernel
  * on one thread or split by rows over the worker pool, and copies the product out.
  */
@@ -50,7 +50,9 @@ export function wasmKernelProduct(family: StationaryFamily, order: number, x1: T
   if (outPtr < 0) return done(false);
   const work = heap.alloc(kernelWorkBytes(d, c));
   if (work < 0) { heap.free(outPtr); return done(false); }
-  callKprod(rt.k, shape, s1.ptr, s2.ptr, sv.ptr, outPtr, m, d, c, work, 0, n);
+  // the square case x1 = x2 evaluates each unordered pair once (kprod_sym_f64); otherwise every pair (kprod_f64)
+  if (x2 === x1 && m === n) rt.k.kprod_sym_f64(shape.mode, shape.a, shape.c0, shape.c1, shape.c2, shape.deg, s1.ptr, sv.ptr, outPtr, n, d, c, work);
+  else callKprod(rt.k, shape, s1.ptr, s2.ptr, sv.ptr, outPtr, m, d, c, work, 0, n);
   out.set(new Float64Array(mem.buffer, outPtr, n * c));
   heap.free(work);
   heap.free(outPtr);

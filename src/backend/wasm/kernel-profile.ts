@@ -35,9 +35,9 @@ export function profileShape(family: StationaryFamily, order: number): ProfileSh
   return null;
 }
 
-/** Bytes of the per-thread work area of kprod_f64: transposed point block, tile, junk row. */
+/** Bytes of the per-thread work area of kprod_f64 / kprod_sym_f64: transposed point block, tile, junk row, zero row. */
 export function kernelWorkBytes(d: number, c: number): number {
-  return d * 1024 + 4096 + 8 * c;
+  return d * 1024 + 4096 + 16 * c;
 }
 
 /** An operand in wasm memory as float64: resident/cached for Float64Array, a converted transient copy otherwise. */
