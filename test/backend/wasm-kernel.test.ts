@@ -223,8 +223,9 @@ describe('backend: wasm stationary kernel product', function () {
     kernelThreadThreshold.pairs = 0;
     try {
       for (const [family, order] of [['rbf', 0], ['matern52', 1], ['matern32', 0]] as [StationaryFamily, number][]) {
-        for (const [n, m, d, c] of [[9, 5, 2, 3], [131, 77, 8, 16], [301, 300, 3, 1]]) {
-          const x1 = fill(r, n * d, 2), x2 = fill(r, m * d, 2), v = fill(r, m * c);
+        // the last shape is square with x2 = x1: with 2 threads it runs the one-thread symmetric kernel (declines the split)
+        for (const [n, m, d, c] of [[9, 5, 2, 3], [131, 77, 8, 16], [301, 300, 3, 1], [150, 150, 3, 5]]) {
+          const x1 = fill(r, n * d, 2), x2 = n === m ? x1 : fill(r, m * d, 2), v = fill(r, m * c);
           const threaded = new Float64Array(n * c), single = new Float64Array(n * c);
           expect(wasmKernelProduct(family, order, x1, x2, v, threaded, n, m, d, c)).to.equal(true);
           setWasmThreads(1);
@@ -232,6 +233,14 @@ describe('backend: wasm stationary kernel product', function () {
           setWasmThreads(2);
           expect(Array.from(threaded)).to.deep.equal(Array.from(single));
         }
+      }
+      // 3 threads: the square case is split too (every pair, rows per thread), against the TypeScript loops
+      if (setWasmThreads(3) >= 3) {
+        const n = 203, d = 3, c = 4;
+        const x = fill(r, n * d, 2), v = fill(r, n * c), a = new Float64Array(n * c), b = new Float64Array(n * c);
+        kernelProductTS('matern52', 0, x, x, v, a, n, n, d, c);
+        expect(wasmKernelProduct('matern52', 0, x, x, v, b, n, n, d, c)).to.equal(true);
+        expect(relToTerms('matern52', 0, x, x, v, a, b, n, n, d, c)).to.be.below(1e-14); // as in the first test
       }
     } finally {
       setWasmThreads(1);

@@ -1,7 +1,7 @@
 /**
  * Multi-core stationary kernel products (Node): when threads are requested (setWasmThreads(n) or
  * TRACETAPE_WASM_THREADS=n, the same switch as the gemm split), a product of ≥ `kernelThreadThreshold.pairs` kernel
- * pairs is split by rows of x1 into one contiguous slab per thread; n − 1 worker_threads and the main thread run
+ * pairs (the square case x1 = x2: from 3 threads on, since one thread there already halves the work) is split by rows of x1 into one contiguous slab per thread; n − 1 worker_threads and the main thread run
  * kprod_f64 on one shared WebAssembly memory (points, vectors and product are staged there once), each with its own
  * work area, and the main thread waits on the workers with Atomics.wait. The pool is created on first use and reused;
  * its workers are unref'd (an idle pool never keeps the process alive). Browsers: not available (the single-threaded
@@ -88,6 +88,9 @@ function ensurePool(threads: number): KernelPool | null {
 export function threadedKernelProduct(shape: ProfileShape, x1: TypedArray, x2: TypedArray, v: TypedArray, out: TypedArray, n: number, m: number, d: number, c: number): boolean {
   const threads = Math.min(requestedThreads(), Math.floor(n / 4));
   if (threads <= 1 || n * m < kernelThreadThreshold.pairs) return false;
+  // the square case on one thread evaluates each unordered pair once (kprod_sym_f64): as fast as 2 threads splitting
+  // every pair, on one core; the split pays off from 3 threads on
+  if (x1 === x2 && n === m && threads < 3) return false;
   const p = ensurePool(threads);
   if (!p) return false;
   const { heap, resident, memory } = p;
