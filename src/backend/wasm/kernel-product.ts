@@ -1,8 +1,9 @@
 /**
  * Stationary kernel-matrix products (RBF, Matérn-3/2, Matérn-5/2; every profile order the VJPs use) on the WebAssembly
- * SIMD kernels `kprod_f64` / `kprod_sym_f64` (wat/kernel.wat): stages the points and the block of vectors in wasm memory (float64 arrays
- * that come back, such as the points of a kernel matrix multiplied many times, stay resident), runs the blocked kernel
- * on one thread or split by rows over the worker pool, and copies the product out.
+ * SIMD kernels `kprod_f64` / `kprod_sym_f64` (wat/kernel.wat): stages the points and the block of vectors in wasm
+ * memory (float64 arrays that come back, such as the points of a kernel matrix multiplied many times, stay resident),
+ * runs the blocked kernel on one thread (the square case x1 = x2 evaluating each unordered pair once) or split by rows
+ * over the worker pool, and copies the product out.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { StationaryFamily } from '../types.js';

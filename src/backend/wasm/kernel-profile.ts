@@ -9,10 +9,15 @@ import type { WasmHeap } from './heap.js';
 export interface ProfileShape {
   /** 0: RBF, w = c0·e^{−r²/2}; 1: Matérn, w = (c0 + c1·s + c2·s²)·e^{−s} with s = a·r (deg 0: c0·e^{−s}). */
   mode: number;
+  /** Matérn scale of r: √3 or √5 (unused for RBF). */
   a: number;
+  /** Constant coefficient (RBF: the sign (−1)^order). */
   c0: number;
+  /** Coefficient of s (Matérn). */
   c1: number;
+  /** Coefficient of s² (Matérn). */
   c2: number;
+  /** 0 when the factor is the constant c0 alone (then s = ∞ gives 0 like the TypeScript profile, not 0·∞ = NaN). */
   deg: number;
 }
 
