@@ -4,8 +4,6 @@ import type { ResidentStats } from './resident.js';
 
 export { wasmMatmul, wasmSum, wasmThresholds } from './matmul.js';
 export { simdSupported, wasmStatus } from './module.js';
-export { wasmKernelProduct, kernelWasmThresholds } from './kernel-product.js';
-export { kernelThreadThreshold, kernelThreadsStatus } from './kernel-threads.js';
 export { setWasmThreads, threadsInEffect, threadsStatus, threadThreshold } from './threads.js';
 export type { ResidentStats } from './resident.js';
 
@@ -30,3 +28,7 @@ export function residentStats(): (ResidentStats & { memoryBytes: number; allocat
   if (!rt) return null;
   return { ...rt.resident.stats(), memoryBytes: rt.heap.capacityBytes(), allocatedBytes: rt.heap.usedBytes() };
 }
+
+// stationary kernel products (RBF / Matérn) on the wasm kernels
+export { wasmKernelProduct, kernelWasmThresholds } from './kernel-product.js';
+export { kernelThreadThreshold, kernelThreadsStatus } from './kernel-threads.js';
