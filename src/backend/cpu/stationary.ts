@@ -2,6 +2,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { StationaryFamily } from '../types.js';
 import { expNonPositive } from './exp.js';
+import { wasmKernelProduct } from '../wasm/index.js';
 
 const SQRT3 = Math.sqrt(3);
 const SQRT5 = Math.sqrt(5);
@@ -24,10 +25,19 @@ export function profile(family: StationaryFamily, order: number, r2: number): nu
 }
 
 /**
- * out[i·c + q] = Σ_j φ_order(‖x1_i − x2_j‖) v[j·c + q]. Row by row: each kernel value is computed once and used for all
- * c columns; memory is O(1) beyond the inputs (the n×m matrix never exists).
+ * out[i·c + q] = Σ_j φ_order(‖x1_i − x2_j‖) v[j·c + q]: on the WebAssembly SIMD kernel (src/backend/wasm/kernel-product.ts)
+ * from kernelWasmThresholds.pairs pairs on, else with the TypeScript loops below.
  */
 export function kernelProduct(family: StationaryFamily, order: number, x1: TypedArray, x2: TypedArray, v: TypedArray, out: TypedArray, n: number, m: number, d: number, c: number): void {
+  if (wasmKernelProduct(family, order, x1, x2, v, out, n, m, d, c)) return;
+  kernelProductTS(family, order, x1, x2, v, out, n, m, d, c);
+}
+
+/**
+ * The TypeScript kernel product (reference and fallback). Row by row: each kernel value is computed once and used for
+ * all c columns; memory is O(1) beyond the inputs (the n×m matrix never exists).
+ */
+export function kernelProductTS(family: StationaryFamily, order: number, x1: TypedArray, x2: TypedArray, v: TypedArray, out: TypedArray, n: number, m: number, d: number, c: number): void {
   if (x1 === x2 && n === m) { symmetricProduct(family, order, x1, v, out, n, d, c); return; }
   const rbf = family === 'rbf';
   const sign = (order & 1) === 1 ? -1 : 1;

@@ -30,3 +30,7 @@ export function residentStats(): (ResidentStats & { memoryBytes: number; allocat
   if (!rt) return null;
   return { ...rt.resident.stats(), memoryBytes: rt.heap.capacityBytes(), allocatedBytes: rt.heap.usedBytes() };
 }
+
+// stationary kernel products (RBF / Matérn) on the wasm kernels
+export { wasmKernelProduct, kernelWasmThresholds } from './kernel-product.js';
+export { kernelThreadThreshold, kernelThreadsStatus } from './kernel-threads.js';

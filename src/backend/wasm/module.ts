@@ -57,6 +57,16 @@ export interface KernelExports {
   F64_MC: WebAssembly.Global; F64_KC: WebAssembly.Global; F64_NC: WebAssembly.Global;
   /** Blocking parameters of the float32 gemm. */
   F32_MC: WebAssembly.Global; F32_KC: WebAssembly.Global; F32_NC: WebAssembly.Global;
+  /**
+   * Rows [i0, i1) of out (·×c) = W(x1, x2) · v (m×c), W_ij = profile(‖x1_i − x2_j‖²) never stored (wat/kernel.wat):
+   * mode 0 RBF c0·e^{−r²/2}; mode 1 Matérn (c0 + c1·s + c2·s²)·e^{−s}, s = a·r (deg 0: c0·e^{−s}); `work` holds
+   * d·1024 + 4096 + 16c bytes. Float64.
+   */
+  kprod_f64(mode: number, a: number, c0: number, c1: number, c2: number, deg: number, x1: number, x2: number, v: number, out: number, m: number, d: number, c: number, work: number, i0: number, i1: number): void;
+  /** out (n×c) = W(x, x) · v for the square case, each unordered pair evaluated once; same profiles as kprod_f64; `work` holds d·1024 + 4096 + 16c bytes. */
+  kprod_sym_f64(mode: number, a: number, c0: number, c1: number, c2: number, deg: number, x: number, v: number, out: number, n: number, d: number, c: number, work: number): void;
+  /** out[i] = e^{t[i]} for n float64 values t ≤ 0, with the vectorised exp of kprod_f64 (for accuracy tests). */
+  kp_exp_f64(t: number, out: number, n: number): void;
 }
 
 /** A module using one v128 instruction: validates only where WebAssembly SIMD is supported. */

@@ -99,6 +99,11 @@ export async function wasmThreadsReady(timeoutMs = START_TIMEOUT_MS): Promise<nu
   }
 }
 
+/** Threads requested (setWasmThreads or TRACETAPE_WASM_THREADS; 1 = no split), without starting any pool. */
+export function requestedThreads(): number {
+  return requested;
+}
+
 /** Threads a large product would use now (1 where worker threads or shared memory are unavailable). */
 export function threadsInEffect(): number {
   if (requested <= 1) return 1;
