@@ -70,7 +70,7 @@ const cases: Case[] = [
   },
 ];
 
-const integrands: { name: string; make: () => st.Integrand<never, never> }[] = [
+const integrands: { name: string; make: () => tt.stochtrace.Integrand<never, never> }[] = [
   { name: 'trace', make: () => st.trace() as never },
   { name: 'diagonal', make: () => st.diagonal() as never },
   { name: 'SLQ log', make: () => tt.krylov.slqIntegrand('log', { depth: 8 }) as never },
@@ -93,7 +93,7 @@ describe('stochtrace: workers option', function () {
       const params = c.params();
       const sampler = st.rademacher(c.n, { num: 7 });
       for (const integ of integrands) {
-        const loss = (opts: st.EstimatorOptions) => (p: Params): T => scalarOf(st.estimator(integ.make(), sampler, opts)(c.op as never, key, p as never));
+        const loss = (opts: tt.stochtrace.EstimatorOptions) => (p: Params): T => scalarOf(st.estimator(integ.make(), sampler, opts)(c.op as never, key, p as never));
         const [v0, g0] = tt.valueAndGrad(loss({}))(params);
         const [v1, g1] = tt.valueAndGrad(loss({ workers: 2, chunkSize: 2 }))(params);
         const [v2, g2] = tt.valueAndGrad(loss({ workers: 1 }))(params);
@@ -121,7 +121,7 @@ describe('stochtrace: workers option', function () {
     const X = params.X as T;
     const logdet = (w: number) => (ls: T, vr: T, nz: T): T =>
       tt.krylov.logdet(tt.ops.kernelMatvec, { X, lengthscale: ls, variance: vr, noise: nz }, { key, probes: 6, depth: 12, n: c.n, workers: w || undefined });
-    const args = [tt.tensor(0.8), tt.tensor(1.5), tt.tensor(0.2)];
+    const args: [T, T, T] = [tt.tensor(0.8), tt.tensor(1.5), tt.tensor(0.2)];
     const [l0, gl0] = tt.valueAndGrad(logdet(0), { argnums: [0, 1, 2] })(...args);
     const [l2, gl2] = tt.valueAndGrad(logdet(2), { argnums: [0, 1, 2] })(...args);
     expect(relDiff(l2, l0)).to.be.below(1e-12);
@@ -134,7 +134,7 @@ describe('stochtrace: workers option', function () {
   it('reports progress from the workers: probes done rise to num in both phases, and the last forward estimate is the result', () => {
     const c = cases[2];
     const params = c.params();
-    const seen: st.EstimatorProgress[] = [];
+    const seen: tt.stochtrace.EstimatorProgress[] = [];
     const est = st.estimator(st.diagonal(), st.rademacher(c.n, { num: 9 }), { workers: 2, chunkSize: 2, onProgress: (p) => seen.push(p) });
     const [value] = tt.valueAndGrad((p: Params) => scalarOf(est(c.op as never, key, p as never)))(params);
     const fwd = seen.filter((p) => p.phase === 'forward');
@@ -199,7 +199,7 @@ describe('stochtrace: workers option', function () {
     const est = st.estimator(st.trace(), smp, { workers: 2 });
     expectError(() => est((v: T, p: T) => tt.matmul(p, v), key, A), 'stochtrace.estimator', 'needs a built-in operator passed as the matvec itself');
     expectError(() => est((v: T, p: T) => tt.ops.denseMatvec(v, p), key, A), 'stochtrace.estimator', 'a closure cannot be sent to them');
-    expectError(() => st.estimator((mv: st.Matvec<T>, v: T, p: T) => tt.sum(tt.mul(v, mv(v, p))), smp, { workers: 2 }), 'stochtrace.estimator', 'needs a built-in integrand');
+    expectError(() => st.estimator((mv: tt.stochtrace.Matvec<T>, v: T, p: T) => tt.sum(tt.mul(v, mv(v, p))), smp, { workers: 2 }), 'stochtrace.estimator', 'needs a built-in integrand');
     expectError(() => st.estimator(tt.krylov.slqIntegrand((M: T) => M, { depth: 3 }) as never, smp, { workers: 2 }), 'stochtrace.estimator', 'needs a built-in integrand');
     expectError(() => st.estimator(st.trace(), (k: tt.random.PRNGKey) => tt.random.rademacher(k, [4, n]), { workers: 2 }), 'stochtrace.estimator', 'needs a built-in sampler');
     expectError(() => st.estimator(st.trace(), smp, { workers: 2, checkpoint: false }), 'stochtrace.estimator', 'checkpoint: false cannot be combined');

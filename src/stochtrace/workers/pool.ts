@@ -118,10 +118,9 @@ export function runJobs(fn: string, jobs: readonly JobMessage[], onProgress: (w:
   try {
     Atomics.store(p.signal, 1, 0);
     const active = jobs.map((_, w) => w);
-    jobs.forEach((job, w) => {
-      const { message, transfer } = encodeJob(fn, job, p.workers[w].cache);
-      p.workers[w].port.postMessage(message, transfer);
-    });
+    // Encode every job before posting any, so that an encoding error leaves no worker running.
+    const encoded = jobs.map((job, w) => encodeJob(fn, job, p.workers[w].cache));
+    encoded.forEach(({ message, transfer }, w) => p.workers[w].port.postMessage(message, transfer));
     const results: JobResult[] = jobs.map(() => []);
     let failure: unknown = null;
     waitAll(p, active, (w, r) => {
