@@ -120,7 +120,10 @@ export function runJobs(fn: string, jobs: readonly JobMessage[], onProgress: (w:
     const active = jobs.map((_, w) => w);
     // Encode every job before posting any, so that an encoding error leaves no worker running.
     const encoded = jobs.map((job, w) => encodeJob(fn, job, p.workers[w].cache));
-    encoded.forEach(({ message, transfer }, w) => p.workers[w].port.postMessage(message, transfer));
+    encoded.forEach(({ message, transfer, known }, w) => {
+      p.workers[w].port.postMessage(message, transfer);
+      p.workers[w].cache.known = known;
+    });
     const results: JobResult[] = jobs.map(() => []);
     let failure: unknown = null;
     waitAll(p, active, (w, r) => {

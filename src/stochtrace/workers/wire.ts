@@ -23,8 +23,8 @@ function idOf(o: object): number {
   return id;
 }
 
-/** Encode `job` for one worker (params as ids, with the data the worker lacks); updates its cache record. */
-export function encodeJob(fn: string, job: JobMessage, cache: WireCache): { message: EncodedJob; transfer: ArrayBuffer[] } {
+/** Encode `job` for one worker (params as ids, with the data the worker lacks); `known` is its cache once it got the job. */
+export function encodeJob(fn: string, job: JobMessage, cache: WireCache): { message: EncodedJob; transfer: ArrayBuffer[]; known: Set<number> } {
   const [leaves, def] = flatten(job.params);
   const known = new Set<number>();
   const transfer: ArrayBuffer[] = [];
@@ -60,8 +60,7 @@ export function encodeJob(fn: string, job: JobMessage, cache: WireCache): { mess
   };
   const wireDef = encodeDef(def);
   const wireLeaves = leaves.map(encodeLeaf);
-  cache.known = known;
-  return { message: { ...job, params: { def: wireDef, leaves: wireLeaves } }, transfer };
+  return { message: { ...job, params: { def: wireDef, leaves: wireLeaves } }, transfer, known };
 }
 
 /** The worker's objects from its last job, by id. */
