@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import * as tt from '../../src/index.js';
 import { workerCount } from '../../src/stochtrace/workers/index.js';
 import { chunkRanges } from '../../src/stochtrace/workers/runner.js';
+import { decodeParams, encodeJob, type WireCache, type WorkerObjects } from '../../src/stochtrace/workers/wire.js';
+import type { JobMessage } from '../../src/stochtrace/workers/protocol.js';
 import { expectError } from '../support/errors.js';
 
 const st = tt.stochtrace;
@@ -88,6 +90,31 @@ describe('stochtrace: workers option', function () {
     expect(chunkRanges(7, 3)).to.deep.equal([[0, 2], [2, 4], [4, 7]]);
   });
 
+  it('sends parameter data once: a job reusing the last job\'s tensors and patterns sends only their ids', () => {
+    const p = csrCase(6) as { pattern: tt.ops.CsrPattern; values: T };
+    const params = { ...p, scale: 2, name: 'x', nested: [tt.slice(tt.tensor([1, 2, 3]), [1], [2])] };
+    const job = { type: 'forward', fn: 'test', params } as unknown as JobMessage;
+    const cache: WireCache = { known: new Set() };
+    const objects: WorkerObjects = { byRef: new Map() };
+    const first = encodeJob('test', job, cache);
+    cache.known = first.known;
+    const back1 = decodeParams(first.message.params, objects) as typeof params;
+    expect(first.message.params.leaves.every((l) => l.data !== undefined)).to.equal(true);
+    expect(Array.from(back1.values._data)).to.deep.equal(Array.from(p.values._data));
+    expect(Array.from(back1.nested[0]._data)).to.deep.equal([2, 3]);
+    expect(back1.scale).to.equal(2);
+    expect(back1.name).to.equal('x');
+    const pat = back1.pattern as tt.ops.CsrPattern;
+    expect(pat).to.be.instanceOf(tt.ops.CsrPattern);
+    expect(Array.from(pat.indptr)).to.deep.equal(Array.from(p.pattern.indptr));
+    const second = encodeJob('test', job, cache);
+    expect(second.message.params.leaves.every((l) => l.data === undefined)).to.equal(true);
+    expect(JSON.stringify(second.message.params.def)).to.not.include('csrPattern');
+    const back2 = decodeParams(second.message.params, objects) as typeof params;
+    expect(back2.values).to.equal(back1.values);
+    expect(back2.pattern).to.equal(back1.pattern);
+  });
+
   for (const c of cases) {
     it(`${c.name}: values and gradients equal the in-process path (trace, diagonal, SLQ log)`, () => {
       const params = c.params();
@@ -165,22 +192,6 @@ describe('stochtrace: workers option', function () {
     expect(relDiff(h2, h0)).to.be.below(1e-12);
   });
 
-  it('reuses one pool across estimates and restarts it after shutdownWorkers', async () => {
-    const c = cases[0];
-    const params = c.params();
-    const est = st.estimator(st.trace(), st.rademacher(c.n, { num: 4 }), { workers: 2 });
-    const a = (est(c.op as never, key, params as never) as T).item();
-    expect(workerCount()).to.equal(2);
-    expect((est(c.op as never, key, params as never) as T).item()).to.equal(a);
-    expect(workerCount()).to.equal(2);
-    await st.shutdownWorkers();
-    expect(workerCount()).to.equal(0);
-    // One worker after the restart (starting a worker under tsx costs seconds): same estimate, the ranges merge exactly.
-    const one = st.estimator(st.trace(), st.rademacher(c.n, { num: 4 }), { workers: 1 });
-    expect(relDiff(one(c.op as never, key, params as never), tt.tensor(a))).to.be.below(1e-12);
-    expect(workerCount()).to.equal(1);
-  });
-
   it('relays errors raised in a worker (non-finite chunk) and stays usable afterwards', () => {
     const n = 10;
     const a = spdDense(n).data();
@@ -214,4 +225,21 @@ describe('stochtrace: workers option', function () {
     expectError(() => nested(tt.ops.denseMatvec, key, A), 'stochtrace.estimator', 'the worker pool is busy');
     expect((est(tt.ops.denseMatvec, key, A) as T).item()).to.be.a('number');
   });
+  // Last: after the restart the pool has one worker, and starting a worker under tsx costs seconds.
+  it('reuses one pool across estimates and restarts it after shutdownWorkers', async () => {
+    const c = cases[0];
+    const params = c.params();
+    const est = st.estimator(st.trace(), st.rademacher(c.n, { num: 4 }), { workers: 2 });
+    const a = (est(c.op as never, key, params as never) as T).item();
+    expect(workerCount()).to.equal(2);
+    expect((est(c.op as never, key, params as never) as T).item()).to.equal(a);
+    expect(workerCount()).to.equal(2);
+    await st.shutdownWorkers();
+    expect(workerCount()).to.equal(0);
+    // One worker after the restart (starting a worker under tsx costs seconds): same estimate, the ranges merge exactly.
+    const one = st.estimator(st.trace(), st.rademacher(c.n, { num: 4 }), { workers: 1 });
+    expect(relDiff(one(c.op as never, key, params as never), tt.tensor(a))).to.be.below(1e-12);
+    expect(workerCount()).to.equal(1);
+  });
+
 });
