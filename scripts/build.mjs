@@ -14,6 +14,11 @@ const common = {
   logLevel: 'info',
 };
 await build({ ...common, format: 'esm', outfile: 'dist/index.js', mainFields: ['module', 'main'] });
-await build({ ...common, format: 'cjs', outfile: 'dist/index.cjs', platform: 'node' });
+// CommonJS has no import.meta: the stochtrace worker pool locates the bundle through this file's URL instead.
+await build({
+  ...common, format: 'cjs', outfile: 'dist/index.cjs', platform: 'node',
+  define: { 'import.meta.url': '__tracetapeBundleUrl' },
+  banner: { js: 'var __tracetapeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 console.log('build: dist/index.js, dist/index.cjs, dist/types/**/*.d.ts');

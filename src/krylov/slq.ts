@@ -4,6 +4,7 @@ import { div, square } from '../ops/index.js';
 import * as random from '../random/index.js';
 import * as stochtrace from '../stochtrace/index.js';
 import { TracetapeError, check, checkOptions, checkPositiveInt, describe } from '../util/index.js';
+import { makePortable, registerPortable } from '../util/portable.js';
 import { checkMatrixFunction, tridiagonalFunm, type MatrixFunction } from './dense-funm.js';
 import { funmIterationOptions, lanczosInvariantBlock, renamed, type FunmOptions } from './funm.js';
 import type { Matvec } from './matvec.js';
@@ -19,12 +20,19 @@ export function slqIntegrand(f: MatrixFunction, options: FunmOptions): SlqIntegr
   const fn = 'slqIntegrand';
   checkMatrixFunction(fn, f);
   const opts = funmIterationOptions(fn, options);
-  return <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
+  const integrand: SlqIntegrand = <P>(matvec: Matvec<P>, v: Tensor, params: P): Tensor => renamed(fn, () => {
     const { alphas, betas, initNormInv } = lanczosInvariantBlock(matvec, v, params, opts);
     const { quadratic } = tridiagonalFunm(fn, f, alphas, betas);
     return div(quadratic, square(initNormInv));
   });
+  // A named f can be rebuilt by worker threads (estimator option `workers`); a function f cannot be sent there.
+  if (typeof f !== 'string') return integrand;
+  return makePortable(integrand, { kind: 'krylov.slqIntegrand', f, depth: opts.depth, reortho: opts.reortho, gradient: opts.gradient, breakdownTol: opts.breakdownTol });
 }
+
+registerPortable('krylov.slqIntegrand', (d) => slqIntegrand(d.f as MatrixFunction, {
+  depth: d.depth as number, reortho: d.reortho as FunmOptions['reortho'], gradient: d.gradient as FunmOptions['gradient'], breakdownTol: d.breakdownTol as number | undefined,
+}));
 
 /** Options of `logdet`. */
 export interface LogdetOptions {
@@ -44,6 +52,8 @@ export interface LogdetOptions {
   reortho?: 'full' | 'none';
   /** Called after every chunk with the running estimate and its standard error. */
   onProgress?: (p: stochtrace.EstimatorProgress) => void;
+  /** Worker threads for the probes (Node; needs a built-in operator such as tt.ops.kernelMatvec): see stochtrace.EstimatorOptions.workers. */
+  workers?: number;
 }
 
 /**
@@ -55,7 +65,7 @@ export function logdet<P>(matvec: Matvec<P>, params: P, options: LogdetOptions):
   const fn = 'logdet';
   check(typeof matvec === 'function', fn, () => `matvec must be a function (v, params) => Tensor, received ${describe(matvec)}`);
   check(options !== undefined && options !== null && typeof options === 'object', fn, () => `options {key, n | sampler} are required, received ${describe(options)}`);
-  checkOptions(fn, options, ['key', 'probes', 'depth', 'chunkSize', 'sampler', 'n', 'reortho', 'onProgress']);
+  checkOptions(fn, options, ['key', 'probes', 'depth', 'chunkSize', 'sampler', 'n', 'reortho', 'onProgress', 'workers']);
   check(options.key instanceof random.PRNGKey, fn, () => `key must be a PRNGKey (tt.random.key(seed)), received ${describe(options.key)}`);
   if (options.probes !== undefined) checkPositiveInt(fn, 'probes', options.probes);
   if (options.depth !== undefined) checkPositiveInt(fn, 'depth', options.depth);
@@ -77,6 +87,6 @@ export function logdet<P>(matvec: Matvec<P>, params: P, options: LogdetOptions):
   }
   const depth = options.depth ?? (n !== undefined ? Math.min(30, n) : 30);
   const integrand = slqIntegrand('log', { depth, reortho: options.reortho });
-  const est = stochtrace.estimator<P, Tensor>(integrand, sampler, { chunkSize: options.chunkSize, onProgress: options.onProgress });
+  const est = stochtrace.estimator<P, Tensor>(integrand, sampler, { chunkSize: options.chunkSize, onProgress: options.onProgress, workers: options.workers });
   return renamed(fn, () => est(matvec, options.key, params));
 }

@@ -5,12 +5,19 @@
  * backward regenerates each chunk's probes from them, reruns its forward and backpropagates it, one chunk at a time.
  */
 import { Tensor, fromData } from '../tensor/index.js';
-import { type PyTree, type TreeDef, chunkedSum, flatten, unflatten } from '../tape/index.js';
-import { add, div, maximum, mul, sqrt, sub } from '../ops/index.js';
+import { type ParallelChunks, type PyTree, type TreeDef, chunkedSum, unflatten, withRecording } from '../tape/index.js';
+import { div, maximum, mul, sqrt, sub } from '../ops/index.js';
+import { getBackend } from '../backend/index.js';
 import * as random from '../random/index.js';
-import { TracetapeError, check, checkOptions, checkPositiveInt, describe, fmtShape } from '../util/errors.js';
+import { TracetapeError, check, checkOptions, checkPositiveInt, describe } from '../util/errors.js';
+import { type PortableDescription, portableOf } from '../util/portable.js';
 import type { Integrand, Matvec } from './integrands.js';
 import { type Sampler, isSampler } from './samplers.js';
+import { type ChunkSums, type ProbeChunkSpec, type ProbeChunkState, probeChunkFn, probeValue } from './probe-chunk.js';
+import { workerChunks } from './workers/index.js';
+
+/** Largest accepted `workers` option. */
+const MAX_WORKERS = 64;
 
 /** Progress of an estimation, reported after every chunk (forward) and every recomputed chunk (backward). */
 export interface EstimatorProgress {
@@ -37,6 +44,16 @@ export interface EstimatorOptions {
   checkpoint?: boolean;
   /** Called after every chunk with the running estimate and its standard error. */
   onProgress?: (p: EstimatorProgress) => void;
+  /**
+   * Worker threads computing the chunks in parallel (Node only; default 0 = in this thread). Needs a built-in operator
+   * passed as the matvec (tt.ops.denseMatvec, csrMatvec, kernelMatvec, laplacian2d(...)), a built-in integrand (trace,
+   * diagonal, traceAndDiagonal, frobeniusSquared, krylov.slqIntegrand with a named f) and a built-in sampler; a closure
+   * is an error (functions cannot be sent to threads). Results equal the in-process ones to rounding, gradients included.
+   * The chunks are split into one contiguous range per worker (default chunkSize: ⌈num / workers⌉); this thread blocks
+   * until they finish. The pool starts on first use, is reused, never keeps the process alive, and
+   * `stochtrace.shutdownWorkers()` ends it. A backward pass that is itself differentiated recomputes chunks in-process.
+   */
+  workers?: number;
 }
 
 /** A built estimator: `(matvec, key, params)` ⇒ estimate, differentiable in the tensor leaves of `params` (any pytree type Q). */
@@ -55,7 +72,7 @@ interface Core {
 function buildCore(fn: string, integrand: Integrand<PyTree, PyTree>, sampler: Sampler | ((key: random.PRNGKey) => Tensor), options: EstimatorOptions | undefined, withSem: boolean): Core {
   check(typeof integrand === 'function', fn, () => `integrand must be a function (matvec, v, params) => value, received ${describe(integrand)}`);
   check(typeof sampler === 'function', fn, () => `sampler must be a function (key) => Tensor[num, n], received ${describe(sampler)}`);
-  checkOptions(fn, options, ['chunkSize', 'checkpoint', 'onProgress']);
+  checkOptions(fn, options, ['chunkSize', 'checkpoint', 'onProgress', 'workers']);
   const chunkOpt = options?.chunkSize;
   if (chunkOpt !== undefined) checkPositiveInt(fn, 'options.chunkSize', chunkOpt);
   const ckptOpt = options?.checkpoint;
@@ -63,6 +80,17 @@ function buildCore(fn: string, integrand: Integrand<PyTree, PyTree>, sampler: Sa
   const onProgress = options?.onProgress;
   check(onProgress === undefined || typeof onProgress === 'function', fn, () => `options.onProgress must be a function, received ${describe(onProgress)}`);
   const needSecond = withSem || onProgress !== undefined;
+  const workers = options?.workers ?? 0;
+  check(Number.isInteger(workers) && workers >= 0 && workers <= MAX_WORKERS, fn, () => `options.workers must be an integer in 0 … ${MAX_WORKERS}, received ${describe(workers)}`);
+  const integrandDesc = portableOf(integrand);
+  const samplerDesc = portableOf(sampler);
+  if (workers > 0) {
+    check(integrandDesc !== null, fn, 'options.workers needs a built-in integrand (stochtrace.trace(), diagonal(), traceAndDiagonal(), frobeniusSquared() or '
+      + "krylov.slqIntegrand with a named f such as 'log'): worker threads rebuild it from its description, and a user function cannot be sent to them");
+    check(samplerDesc !== null, fn, 'options.workers needs a built-in sampler (stochtrace.rademacher, normal or sphere): worker threads draw their probes from (key, row), '
+      + 'and a sampler function cannot be sent to them');
+    check(ckptOpt !== false, fn, 'options.workers always recomputes chunks in the backward pass; checkpoint: false cannot be combined with it');
+  }
 
   const total: Core['total'] = (matvec, key, params) => {
     check(typeof matvec === 'function', fn, () => `matvec must be a function (v, params) => Tensor, received ${describe(matvec)}`);
@@ -81,38 +109,15 @@ function buildCore(fn: string, integrand: Integrand<PyTree, PyTree>, sampler: Sa
       rows = (start, count) => fromData(block._data.subarray(start * rs, (start + count) * rs), [count, ...block.shape.slice(1)]);
     }
     check(!withSem || num >= 2, fn, () => `a standard error needs at least 2 probes, the sampler draws ${num}`);
-    const chunk = Math.min(chunkOpt ?? num, num);
+    const chunk = Math.min(chunkOpt ?? (workers > 0 ? Math.ceil(num / workers) : num), num);
     const numChunks = Math.ceil(num / chunk);
     const checkpoint = ckptOpt ?? numChunks > 1;
-    let shift: Tensor[] | null = null;
-    let outDef: TreeDef | null = null;
-    const chunkFn = (c: number, p: PyTree): PyTree => {
-      const start = c * chunk, count = Math.min(chunk, num - start);
-      const block = rows(start, count);
-      const probeShape = block.shape.slice(1);
-      const rs = block.size / count;
-      let s1: Tensor[] | null = null, s2: Tensor[] | null = null;
-      for (let i = 0; i < count; i++) {
-        const v = fromData(block._data.subarray(i * rs, (i + 1) * rs), probeShape);
-        const value = integrand(matvec, v, p);
-        const [leaves, def] = flatten(value);
-        if (leaves.length === 0) throw new TracetapeError(fn, `the integrand must return a Tensor or a pytree of Tensors, received ${describe(value)}`);
-        if (outDef === null) outDef = def;
-        if (shift === null) shift = leaves.map((l) => fromData(l._data.slice(), l.shape));
-        if (leaves.length !== shift.length) throw new TracetapeError(fn, `the integrand returned ${leaves.length} leaves for probe ${start + i} but ${shift.length} for probe 0`);
-        leaves.forEach((l, k) => check(l.size === (shift as Tensor[])[k].size, fn,
-          () => `the integrand returned shape ${fmtShape(l.shape)} for probe ${start + i} but ${fmtShape((shift as Tensor[])[k].shape)} for probe 0`));
-        s1 = s1 === null ? leaves : s1.map((a, k) => add(a, leaves[k]));
-        if (needSecond) {
-          const sq = leaves.map((l, k) => { const d = sub(l, (shift as Tensor[])[k]); return mul(d, d); });
-          s2 = s2 === null ? sq : s2.map((a, k) => add(a, sq[k]));
-        }
-      }
-      return { s1, s2: s2 ?? [] };
-    };
+    const state: ProbeChunkState = { shift: null, outDef: null };
+    const spec: ProbeChunkSpec = { fn, integrand, matvec, rows, chunk, num, needSecond };
+    const chunkFn = probeChunkFn(spec, state);
     const progress = onProgress === undefined ? undefined : (phase: 'forward' | 'backward', done: number, sums: readonly Float64Array[]): void => {
       const m = (sums.length / 2) | 0;
-      const sh = shift as Tensor[];
+      const sh = state.shift as Tensor[];
       const est = sums.slice(0, m).map((s, k) => fromData(s.map((x) => x / done), sh[k].shape));
       const sem = sums.slice(0, m).map((s, k) => {
         const s2 = sums[m + k], K = sh[k]._data;
@@ -121,13 +126,29 @@ function buildCore(fn: string, integrand: Integrand<PyTree, PyTree>, sampler: Sa
           return done < 2 ? NaN : Math.sqrt(Math.max(0, (s2[j] - (d * d) / done) / (done - 1)) / done);
         }), sh[k].shape);
       });
-      onProgress({ phase, done, total: num, estimate: unflatten(outDef as TreeDef, est), sem: unflatten(outDef as TreeDef, sem) });
+      onProgress({ phase, done, total: num, estimate: unflatten(state.outDef as TreeDef, est), sem: unflatten(state.outDef as TreeDef, sem) });
     };
+    let parallel: ParallelChunks | undefined;
+    if (workers > 0) {
+      const op = portableOf(matvec);
+      if (op === null) {
+        throw new TracetapeError(fn, 'options.workers needs a built-in operator passed as the matvec itself (tt.ops.denseMatvec, csrMatvec, kernelMatvec or a '
+          + 'laplacian2d(...) operator), not a function wrapping it: worker threads rebuild the operator from its description, and a closure cannot be sent to them');
+      }
+      check(getBackend() === 'cpu', fn, () => `options.workers runs the cpu backend in the worker threads; the current backend is '${getBackend()}' (setBackend('cpu') or drop workers)`);
+      // Probe 0 here: its value is the shift of the second moments and tells the structure of the sums.
+      const first = rows(0, 1);
+      withRecording(false, () => probeValue(spec, fromData(first._data, first.shape.slice(1)), params, 0, state));
+      parallel = workerChunks({
+        fn, workers, op, integrand: integrandDesc as PortableDescription, sampler: samplerDesc as PortableDescription, key, params, chunk, num, numChunks, needSecond,
+        shift: state.shift as Tensor[], onProgress: progress,
+      });
+    }
     const sums = chunkedSum(chunkFn, numChunks, params, {
-      name: fn, checkpoint,
-      onChunk: progress ? (pr) => progress(pr.phase, pr.phase === 'forward' ? Math.min(pr.done * chunk, num) : Math.min(pr.done * chunk, num), pr.partial) : undefined,
-    }) as { s1: Tensor[]; s2: Tensor[] };
-    return { s1: sums.s1, s2: sums.s2, shift: shift as unknown as Tensor[], def: outDef as unknown as TreeDef, num };
+      name: fn, checkpoint, parallel,
+      onChunk: progress ? (pr) => progress(pr.phase, Math.min(pr.done * chunk, num), pr.partial) : undefined,
+    }) as unknown as ChunkSums;
+    return { s1: sums.s1, s2: sums.s2, shift: state.shift as Tensor[], def: state.outDef as TreeDef, num };
   };
   return { total };
 }

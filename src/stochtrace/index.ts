@@ -5,3 +5,4 @@ export { estimator, meanAndSem, type Estimator, type EstimatorOptions, type Esti
 export { hutchpp, type HutchppOptions } from './hutchpp.js';
 export { xtrace, xdiag, type EstimateWithError } from './xtrace.js';
 export { bekasDiagonal } from './bekas.js';
+export { shutdownWorkers } from './workers/index.js';

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor/index.js';
 import type { PyTree } from '../tape/index.js';
 import { mul, sum } from '../ops/index.js';
 import { TracetapeError, describe, fmtShape } from '../util/errors.js';
+import { makePortable, registerPortable } from '../util/portable.js';
 
 /** A matrix-free linear operator: `matvec(v, params)` = A(params) v, with v shaped like one probe. */
 export type Matvec<P = PyTree> = (v: Tensor, params: P) => Tensor;
@@ -33,26 +34,36 @@ function inner(a: Tensor, b: Tensor): Tensor {
 
 /** Hutchinson's integrand vᵀ A v (a scalar Tensor): its mean estimates tr(A). */
 export function trace<P = PyTree>(): Integrand<P, Tensor> {
-  return (matvec, v, params) => inner(v, applyMatvec('stochtrace.trace', matvec, v, params));
+  const f: Integrand<P, Tensor> = (matvec, v, params) => inner(v, applyMatvec('stochtrace.trace', matvec, v, params));
+  return makePortable(f, { kind: 'stochtrace.trace' });
 }
 
 /** The integrand v ⊙ A v (shaped like v): its mean estimates diag(A) (Bekas et al. 2007 with unit-norm-entry probes). */
 export function diagonal<P = PyTree>(): Integrand<P, Tensor> {
-  return (matvec, v, params) => mul(v, applyMatvec('stochtrace.diagonal', matvec, v, params));
+  const f: Integrand<P, Tensor> = (matvec, v, params) => mul(v, applyMatvec('stochtrace.diagonal', matvec, v, params));
+  return makePortable(f, { kind: 'stochtrace.diagonal' });
 }
 
 /** Both at the cost of one matvec: `{trace: vᵀAv, diagonal: v ⊙ Av}`. */
 export function traceAndDiagonal<P = PyTree>(): Integrand<P, { trace: Tensor; diagonal: Tensor }> {
-  return (matvec, v, params) => {
+  const f: Integrand<P, { trace: Tensor; diagonal: Tensor }> = (matvec, v, params) => {
     const d = mul(v, applyMatvec('stochtrace.traceAndDiagonal', matvec, v, params));
     return { trace: sum(d), diagonal: d };
   };
+  return makePortable(f, { kind: 'stochtrace.traceAndDiagonal' });
 }
 
 /** ‖A v‖² (a scalar Tensor): its mean estimates ‖A‖_F² = tr(AᵀA). */
 export function frobeniusSquared<P = PyTree>(): Integrand<P, Tensor> {
-  return (matvec, v, params) => {
+  const f: Integrand<P, Tensor> = (matvec, v, params) => {
     const av = applyMatvec('stochtrace.frobeniusSquared', matvec, v, params);
     return inner(av, av);
   };
+  return makePortable(f, { kind: 'stochtrace.frobeniusSquared' });
 }
+
+// Worker threads rebuild the built-in integrands from their descriptions (estimator option `workers`).
+registerPortable('stochtrace.trace', () => trace());
+registerPortable('stochtrace.diagonal', () => diagonal());
+registerPortable('stochtrace.traceAndDiagonal', () => traceAndDiagonal());
+registerPortable('stochtrace.frobeniusSquared', () => frobeniusSquared());

@@ -7,6 +7,7 @@
 import { Tensor, allocate, fromData, type DType } from '../tensor/index.js';
 import * as random from '../random/index.js';
 import { check, checkOptions, checkPositiveInt, describe } from '../util/errors.js';
+import { makePortable, registerPortable } from '../util/portable.js';
 
 /** A probe sampler: `sampler(key)` is a Tensor[num, ...shape] of probes with E[v vᵀ] = I; `rows` draws a block of them. */
 export interface Sampler {
@@ -89,7 +90,7 @@ function makeSampler(fn: string, kind: string, like: unknown, options: SamplerOp
     kind: { value: kind, enumerable: true },
     rows: { value: rows, enumerable: true },
   });
-  return sampler;
+  return makePortable(sampler, { kind: 'stochtrace.sampler', sampler: kind, shape, num, dtype });
 }
 
 /** Rademacher (±1) probes shaped like `like` (a Tensor or a shape): `(key) => Tensor[num, ...shape]`; E[v vᵀ] = I. */
@@ -106,6 +107,12 @@ export function normal(like: Tensor | number[] | number, options: SamplerOptions
 export function sphere(like: Tensor | number[] | number, options: SamplerOptions): Sampler {
   return makeSampler('stochtrace.sphere', 'sphere', like, options, random.fillNormal, true);
 }
+
+// Worker threads rebuild samplers from their descriptions (estimator option `workers`).
+registerPortable('stochtrace.sampler', (d) => {
+  const make = d.sampler === 'rademacher' ? rademacher : d.sampler === 'normal' ? normal : sphere;
+  return make(d.shape as number[], { num: d.num as number, dtype: d.dtype as DType });
+});
 
 /** True when `s` is a sampler made by this module (it can draw any block of rows on its own). */
 export function isSampler(s: unknown): s is Sampler {

@@ -3,7 +3,7 @@
  * the running sum, and whose VJP recomputes chunk c from its index (and whatever key it derives from it) and
  * backpropagates it, one chunk at a time: memory is O(one chunk) in forward and in backward.
  */
-import { Tensor, allocate, methodTable } from '../tensor/index.js';
+import { Tensor, allocate, methodTable, type DType } from '../tensor/index.js';
 import { TracetapeError, fmtShape } from '../util/errors.js';
 import { isRecording, record } from './node.js';
 import { tapeState, withRecording } from './state.js';
@@ -30,9 +30,28 @@ export interface ChunkedSumOptions {
   checkpoint: boolean;
   /** Called after every chunk. */
   onChunk?: (p: ChunkProgress) => void;
+  /**
+   * @internal Run the chunks elsewhere (worker threads, see stochtrace's `workers` option): the forward and a first-order
+   * backward go to the runner, always as one checkpointed node; a backward that is itself differentiated recomputes the
+   * chunks here with chunkFn. The runner reports progress itself (onChunk is not called).
+   */
+  parallel?: ParallelChunks;
 }
 
-function checkFinite(name: string, leaves: readonly Tensor[], chunk: number): void {
+/** @internal Chunks summed off this thread: float64 sums of the outputs (forward) and of the parameter VJPs (backward). */
+export interface ParallelChunks {
+  /** Structure of one chunk's output, and its leaves' shapes and dtypes. */
+  readonly def: TreeDef;
+  readonly shapes: readonly number[][];
+  readonly dtypes: readonly DType[];
+  /** Σ_c of every output leaf of chunk c (pytree leaf order). */
+  forward(): Float64Array[];
+  /** Σ_c of the VJP of chunk c w.r.t. each param leaf for output cotangents `cts` (null where `wanted[k]` is false). */
+  backward(cts: readonly (Float64Array | Float32Array)[], wanted: readonly boolean[]): (Float64Array | null)[];
+}
+
+/** @internal Throw unless every value of chunk `chunk`'s output leaves is finite. */
+export function checkFinite(name: string, leaves: readonly Tensor[], chunk: number): void {
   for (let k = 0; k < leaves.length; k++) {
     const d = leaves[k]._data;
     for (let i = 0; i < d.length; i++) {
@@ -79,6 +98,7 @@ export function firstChunkChecked<R extends PyTree>(name: string, chunkFn: (chun
  */
 export function chunkedSum<R extends PyTree>(chunkFn: (chunk: number, params: PyTree) => R, numChunks: number, params: PyTree, options: ChunkedSumOptions): R {
   const { name, checkpoint, onChunk } = options;
+  if (options.parallel !== undefined) return parallelChunkedSum<R>(name, chunkFn, numChunks, params, options.parallel);
   const [paramLeaves, paramDef] = flatten(params);
   const taped = isRecording(paramLeaves);
   if (!taped || !checkpoint) {
@@ -138,29 +158,68 @@ export function chunkedSum<R extends PyTree>(chunkFn: (chunk: number, params: Py
   const fresh = outs.map(detach);
   const finalSums = sums;
   record(`${name}:chunkedSum`, fresh, paramLeaves, (cts) => {
-    const createGraph = tapeState.recording;
     const ctTree = unflatten<PyTree>(def, cts.map((g, k) => g ?? new Tensor(allocate(dtypes[k], fresh[k].size), shapes[k])));
-    let accT: (Tensor | null)[] | null = null;
-    let accRaw: (Float64Array | null)[] | null = null;
-    for (let c = 0; c < numChunks; c++) {
-      const [, pullback] = vjp((p: PyTree) => chunkFn(c, p), params);
-      const [gLeaves] = flatten(pullback(ctTree)[0]);
-      if (createGraph) {
-        accT = accT === null ? gLeaves : accT.map((a, k) => (a === null ? gLeaves[k] : methodTable.call('add', a, gLeaves[k])));
-      } else {
-        if (accRaw === null) accRaw = gLeaves.map((g) => Float64Array.from(g._data));
-        else for (let k = 0; k < gLeaves.length; k++) {
-          const a = accRaw[k] as Float64Array, x = gLeaves[k]._data;
-          for (let i = 0; i < a.length; i++) a[i] += x[i];
-        }
+    return recomputedVjp(chunkFn, numChunks, params, paramLeaves, ctTree, onChunk, finalSums);
+  });
+  return unflatten<R>(def, fresh);
+}
+
+/**
+ * @internal The backward of a checkpointed chunked sum: Σ_c VJP of chunk c (recomputed here) for the cotangent tree,
+ * one chunk at a time; accumulated in float64 unless this backward is itself recorded (then with taped adds).
+ */
+export function recomputedVjp(chunkFn: (chunk: number, params: PyTree) => PyTree, numChunks: number, params: PyTree, paramLeaves: readonly Tensor[],
+  ctTree: PyTree, onChunk: ((p: ChunkProgress) => void) | undefined, finalSums: readonly Float64Array[]): Tensor[] {
+  const createGraph = tapeState.recording;
+  let accT: (Tensor | null)[] | null = null;
+  let accRaw: (Float64Array | null)[] | null = null;
+  for (let c = 0; c < numChunks; c++) {
+    const [, pullback] = vjp((p: PyTree) => chunkFn(c, p), params);
+    const [gLeaves] = flatten(pullback(ctTree)[0]);
+    if (createGraph) {
+      accT = accT === null ? gLeaves : accT.map((a, k) => (a === null ? gLeaves[k] : methodTable.call('add', a, gLeaves[k])));
+    } else {
+      if (accRaw === null) accRaw = gLeaves.map((g) => Float64Array.from(g._data));
+      else for (let k = 0; k < gLeaves.length; k++) {
+        const a = accRaw[k] as Float64Array, x = gLeaves[k]._data;
+        for (let i = 0; i < a.length; i++) a[i] += x[i];
       }
-      onChunk?.({ phase: 'backward', done: c + 1, total: numChunks, partial: finalSums });
     }
-    if (createGraph) return accT as Tensor[];
-    return (accRaw as Float64Array[]).map((a, k) => {
-      const data = allocate(paramLeaves[k].dtype, a.length);
-      data.set(a);
-      return new Tensor(data, paramLeaves[k].shape);
+    onChunk?.({ phase: 'backward', done: c + 1, total: numChunks, partial: finalSums });
+  }
+  if (createGraph) return accT as Tensor[];
+  return (accRaw as Float64Array[]).map((a, k) => {
+    const data = allocate(paramLeaves[k].dtype, a.length);
+    data.set(a);
+    return new Tensor(data, paramLeaves[k].shape);
+  });
+}
+
+/** chunkedSum with a runner: one node whose forward and first-order backward run in the runner. */
+function parallelChunkedSum<R extends PyTree>(name: string, chunkFn: (chunk: number, params: PyTree) => R, numChunks: number, params: PyTree, runner: ParallelChunks): R {
+  const [paramLeaves] = flatten(params);
+  const { def, shapes, dtypes } = runner;
+  const sums = runner.forward();
+  const outs = sums.map((s, k) => {
+    const data = allocate(dtypes[k], s.length);
+    data.set(s);
+    return new Tensor(data, shapes[k].slice());
+  });
+  if (!isRecording(paramLeaves)) return unflatten<R>(def, outs);
+  const fresh = outs.map(detach);
+  record(`${name}:chunkedSum`, fresh, paramLeaves, (cts) => {
+    if (tapeState.recording) {
+      // This backward is itself being differentiated: worker threads cannot tape, so recompute the chunks here.
+      const ctTree = unflatten<PyTree>(def, cts.map((g, k) => g ?? new Tensor(allocate(dtypes[k], fresh[k].size), shapes[k].slice())));
+      return recomputedVjp(chunkFn, numChunks, params, paramLeaves, ctTree, undefined, sums);
+    }
+    const ctData = cts.map((g, k) => (g === null ? allocate(dtypes[k], fresh[k].size) : g._data.slice()) as Float64Array | Float32Array);
+    const grads = runner.backward(ctData, paramLeaves.map((l) => l._tracked));
+    return grads.map((g, k) => {
+      if (g === null) return null;
+      const data = allocate(paramLeaves[k].dtype, g.length);
+      data.set(g);
+      return new Tensor(data, paramLeaves[k].shape.slice());
     });
   });
   return unflatten<R>(def, fresh);

@@ -6,3 +6,4 @@ export { grad, valueAndGrad, vjp, hvp, jvp, makeLeaf, detach, treeVdot, type Gra
 export { customVjp, stopGradient, noGrad, checkpoint } from './custom.js';
 export { flatten, unflatten, map as treeMap, numLeaves, type PyTree, type TreeDef } from './pytree.js';
 export { map, mapReduce, chunkedSum, type MapOptions, type MapReduceOptions, type MapReduceProgress, type ChunkProgress, type ChunkedSumOptions } from './map.js';
+export { checkFinite, type ParallelChunks } from './chunked-sum.js';

@@ -8,6 +8,7 @@ import { record } from '../../tape/index.js';
 import { kernels } from '../../backend/index.js';
 import { mul, sum, take } from '../index.js';
 import { TracetapeError, check, describe, fmtShape } from '../../util/errors.js';
+import { makePortable, registerPortable } from '../../util/portable.js';
 import { asColumns } from './columns.js';
 import type { LinearOperator, MatrixAccess } from './types.js';
 
@@ -47,6 +48,8 @@ export class CsrPattern {
     this.indptr = indptr;
     this.indices = Int32Array.from(indices);
     this.slotOf = slotOf;
+    // Worker threads rebuild the pattern from its triplets (stochtrace estimators with options.workers).
+    makePortable(this, { kind: 'ops.csrPattern', rows: this.tripletRows, cols: this.tripletCols, shape });
   }
 
   /** The pattern of Aᵀ with the same triplet order (so the same values tensor describes Aᵀ). */
@@ -151,4 +154,6 @@ function csrAccess(params: CsrParams): MatrixAccess {
 }
 
 /** A v for sparse A given by params {pattern: csrPattern(...), values}; differentiable in v and values. */
-export const csrMatvec: LinearOperator<CsrParams> = Object.assign(csrMatvecImpl, { access: csrAccess });
+export const csrMatvec: LinearOperator<CsrParams> = makePortable(Object.assign(csrMatvecImpl, { access: csrAccess }), { kind: 'ops.csrMatvec' });
+registerPortable('ops.csrMatvec', () => csrMatvec);
+registerPortable('ops.csrPattern', (d) => new CsrPattern(d.rows as Int32Array, d.cols as Int32Array, d.shape as [number, number]));

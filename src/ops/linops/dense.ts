@@ -2,6 +2,7 @@
 import { Tensor } from '../../tensor/index.js';
 import { matmul } from '../index.js';
 import { TracetapeError, check, describe } from '../../util/errors.js';
+import { makePortable, registerPortable } from '../../util/portable.js';
 import { asColumns } from './columns.js';
 import type { LinearOperator, MatrixAccess } from './types.js';
 
@@ -56,4 +57,5 @@ function denseAccess(params: DenseParams): MatrixAccess {
 }
 
 /** A v for a dense A in params (a Tensor or {A}); gradients reach v and A. `denseMatvec(A)` binds A and returns v ↦ A v. */
-export const denseMatvec: LinearOperator<DenseParams> & ((A: Tensor) => (v: Tensor) => Tensor) = Object.assign(denseMatvecImpl, { access: denseAccess });
+export const denseMatvec: LinearOperator<DenseParams> & ((A: Tensor) => (v: Tensor) => Tensor) = makePortable(Object.assign(denseMatvecImpl, { access: denseAccess }), { kind: 'ops.denseMatvec' });
+registerPortable('ops.denseMatvec', () => denseMatvec);

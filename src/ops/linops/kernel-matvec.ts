@@ -8,6 +8,7 @@ import { type StationaryFamily } from '../../backend/index.js';
 import { profile } from '../../backend/cpu/index.js';
 import { add, div, mul } from '../index.js';
 import { TracetapeError, check, checkOptions, describe, fmtShape } from '../../util/errors.js';
+import { makePortable, registerPortable } from '../../util/portable.js';
 import { stationaryProduct } from './stationary-product.js';
 import { asColumns, checkPositive, scalarParam } from './columns.js';
 import type { LinearOperator, MatrixAccess } from './types.js';
@@ -102,4 +103,5 @@ function kernelAccess(params: KernelParams): MatrixAccess {
 }
 
 /** (s·K + σ²I) v for RBF / Matérn kernels on points params.X, evaluated on the fly; differentiable in v and every parameter. */
-export const kernelMatvec: LinearOperator<KernelParams> = Object.assign(kernelMatvecImpl, { access: kernelAccess });
+export const kernelMatvec: LinearOperator<KernelParams> = makePortable(Object.assign(kernelMatvecImpl, { access: kernelAccess }), { kind: 'ops.kernelMatvec' });
+registerPortable('ops.kernelMatvec', () => kernelMatvec);

@@ -10,6 +10,7 @@ import { kernels } from '../../backend/index.js';
 import { stencil2d } from '../../backend/cpu/index.js';
 import { reshape } from '../index.js';
 import { TracetapeError, check, checkOptions, checkPositiveInt, describe, fmtShape } from '../../util/errors.js';
+import { makePortable, registerPortable } from '../../util/portable.js';
 import { asColumns } from './columns.js';
 import type { LinearOperator, MatrixAccess } from './types.js';
 
@@ -108,5 +109,7 @@ export function laplacian2d(nx: number, ny: number, options: LaplacianOptions = 
       column,
     };
   };
-  return Object.assign(matvec, { access });
+  return makePortable(Object.assign(matvec, { access }), { kind: 'ops.laplacian2d', nx, ny, boundary, spacing: [hx, hy] });
 }
+
+registerPortable('ops.laplacian2d', (d) => laplacian2d(d.nx as number, d.ny as number, { boundary: d.boundary as 'dirichlet' | 'neumann', spacing: d.spacing as [number, number] }));
