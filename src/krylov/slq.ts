@@ -2,7 +2,7 @@
  * Stochastic Lanczos quadrature: `slqIntegrand` (‖v‖² e₁ᵀ f(T) e₁ per probe) and `logdet` built on stochtrace.estimator,
  * optionally preconditioned by a differentiable low-rank-plus-shift P(θ): log det A = log det P + log det(P^{-1/2} A P^{-1/2}).
  */
-import { Tensor } from '../tensor/index.js';
+import { Tensor, fromData } from '../tensor/index.js';
 import { add, div, square } from '../ops/index.js';
 import * as random from '../random/index.js';
 import * as stochtrace from '../stochtrace/index.js';
@@ -104,7 +104,10 @@ export function logdet<P>(matvec: Matvec<P>, params: P, options: LogdetOptions<P
   const factor = typeof pre === 'function' ? pre : renamed(fn, () => lowRankPreconditioner(matvec, params, pre));
   return renamed(fn, () => {
     const parts = lowRankShiftParts(fn, factor(params), n);
-    const est = stochtrace.estimator<Preconditioned<P>, Tensor>(integrand, sampler, { chunkSize: options.chunkSize, onProgress: options.onProgress });
+    // Progress reports the whole estimate: the running SLQ mean of log det(P^{-1/2}AP^{-1/2}) plus the exact log det P.
+    const user = options.onProgress, logdetP = parts.logdet.item();
+    const onProgress = user === undefined ? undefined : (pr: stochtrace.EstimatorProgress): void => user({ ...pr, estimate: fromData(Float64Array.of((pr.estimate as Tensor).item() + logdetP), []) });
+    const est = stochtrace.estimator<Preconditioned<P>, Tensor>(integrand, sampler, { chunkSize: options.chunkSize, onProgress });
     const inner: Matvec<Preconditioned<P>> = (v, q) => applyInverseSqrt(matvec(applyInverseSqrt(v, q.pre), q.op), q.pre);
     return add(parts.logdet, est(inner, options.key, { op: params, pre: parts.inverseSqrt }));
   });

@@ -204,6 +204,10 @@ describe('krylov.logdet with a low-rank-plus-shift preconditioner', () => {
     const [v1, g1] = run();
     const [v2, g2] = run(4);
     expect(Math.abs(v1.item() - v2.item())).to.be.below(1e-10 * Math.abs(v1.item()));
+    // onProgress reports the full estimate (log det P + the running SLQ mean); after the last chunk it equals the result.
+    let last = NaN;
+    tt.krylov.logdet(matvec, theta(), { key: tt.random.key(5), n, probes: 6, depth: 10, chunkSize: 4, preconditioner: preconditioner(8), onProgress: (pr) => { last = (pr.estimate as tt.Tensor).item(); } });
+    expect(Math.abs(last - v1.item())).to.be.below(1e-10 * Math.abs(v1.item()));
     for (const k of ['logEll', 'logSf', 'logSn'] as const) expect(relErr(g2[k], g1[k])).to.be.below(1e-10);
   });
 
