@@ -39,20 +39,33 @@ function toArray(fn: string, name: string, v: ArrayLike<number> | Tensor, n: num
   return a;
 }
 
-/** Build M⁻¹ for M = LᵀL + σ²I from a greedy pivoted partial Cholesky factorisation of a symmetric PSD kernel matrix. */
-export function pivotedCholeskyPreconditioner(options: PivotedCholeskyOptions): PivotedCholeskyPreconditioner {
-  const fn = 'pivotedCholeskyPreconditioner';
-  check(options !== null && typeof options === 'object', fn, () => `options must be an object, received ${describe(options)}`);
-  checkOptions(fn, options, ['diagonal', 'column', 'shift', 'rank', 'tol']);
-  check(typeof options.column === 'function', fn, () => `column must be a function (i) => column i, received ${describe(options.column)}`);
-  check(typeof options.shift === 'number' && options.shift > 0 && Number.isFinite(options.shift), fn, () => `shift must be a positive number (the noise variance σ²), received ${describe(options.shift)}`);
-  checkPositiveInt(fn, 'rank', options.rank);
-  const tol = options.tol ?? 1e-12;
-  const diagSrc = typeof options.diagonal === 'function' ? options.diagonal() : options.diagonal;
+/** The result of a greedy pivoted partial Cholesky factorisation B ≈ LᵀL of a symmetric PSD matrix B. */
+export interface PartialPivotedCholesky {
+  /** The rows of L (rank × n, row-major): row t is the t-th pivoted Cholesky column. */
+  L: Float64Array;
+  /** Pivot order (indices of the chosen columns). */
+  pivots: number[];
+  /** The rank reached (≤ the requested rank). */
+  rank: number;
+  /** Trace of B − LᵀL. */
+  residualTrace: number;
+  /** Matrix size n. */
+  n: number;
+}
+
+/**
+ * Greedy pivoted partial Cholesky of a symmetric PSD matrix B given by its diagonal and columns: pivot on the largest
+ * remaining diagonal entry, stop after `rank` pivots or when the remaining trace is ≤ tol · the initial trace.
+ */
+export function greedyPivotedCholesky(fn: string, diagonal: PivotedCholeskyOptions['diagonal'], column: PivotedCholeskyOptions['column'], rank: number, tol: number): PartialPivotedCholesky {
+  check(typeof column === 'function', fn, () => `column must be a function (i) => column i, received ${describe(column)}`);
+  checkPositiveInt(fn, 'rank', rank);
+  check(typeof tol === 'number' && tol >= 0 && Number.isFinite(tol), fn, () => `tol must be a finite number ≥ 0, received ${describe(tol)}`);
+  const diagSrc = typeof diagonal === 'function' ? diagonal() : diagonal;
   const d = Float64Array.from(toArray(fn, 'diagonal', diagSrc, -1));
   const n = d.length;
   check(n >= 1, fn, 'diagonal must not be empty');
-  const maxRank = Math.min(options.rank, n);
+  const maxRank = Math.min(rank, n);
   const L = new Float64Array(maxRank * n);
   const pivots: number[] = [];
   const chosen = new Uint8Array(n);
@@ -63,7 +76,7 @@ export function pivotedCholeskyPreconditioner(options: PivotedCholeskyOptions): 
     let piv = -1, best = 0, trace = 0;
     for (let i = 0; i < n; i++) if (!chosen[i]) { trace += Math.max(d[i], 0); if (d[i] > best) { best = d[i]; piv = i; } }
     if (piv < 0 || trace <= tol * trace0) break;
-    const col = toArray(fn, `column(${piv})`, options.column(piv), n);
+    const col = toArray(fn, `column(${piv})`, column(piv), n);
     const inv = 1 / Math.sqrt(best);
     const row = k * n;
     for (let j = 0; j < n; j++) {
@@ -78,6 +91,18 @@ export function pivotedCholeskyPreconditioner(options: PivotedCholeskyOptions): 
   }
   let residualTrace = 0;
   for (let i = 0; i < n; i++) if (!chosen[i]) residualTrace += Math.max(d[i], 0);
+  return { L, pivots, rank: k, residualTrace, n };
+}
+
+/** Build M⁻¹ for M = LᵀL + σ²I from a greedy pivoted partial Cholesky factorisation of a symmetric PSD kernel matrix. */
+export function pivotedCholeskyPreconditioner(options: PivotedCholeskyOptions): PivotedCholeskyPreconditioner {
+  const fn = 'pivotedCholeskyPreconditioner';
+  check(options !== null && typeof options === 'object', fn, () => `options must be an object, received ${describe(options)}`);
+  checkOptions(fn, options, ['diagonal', 'column', 'shift', 'rank', 'tol']);
+  check(typeof options.column === 'function', fn, () => `column must be a function (i) => column i, received ${describe(options.column)}`);
+  check(typeof options.shift === 'number' && options.shift > 0 && Number.isFinite(options.shift), fn, () => `shift must be a positive number (the noise variance σ²), received ${describe(options.shift)}`);
+  checkPositiveInt(fn, 'rank', options.rank);
+  const { L, pivots, rank: k, residualTrace, n } = greedyPivotedCholesky(fn, options.diagonal, options.column, options.rank, options.tol ?? 1e-12);
   // C = σ²I + L Lᵀ (k×k), Cholesky-factored in place (lower, row-major).
   const s2 = options.shift;
   const C = new Float64Array(k * k);
