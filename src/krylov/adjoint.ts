@@ -43,6 +43,9 @@ export function lanczosAdjointThreeTerm<P>(
     for (let i = 0; i < n; i++) { pP += residual[i] * X[i]; pX += Q[xOff + i] * X[i]; }
   }
   let Xb = X;
+  // The matvec's output of the current step; cleared after use so that it is not kept alive (by a stale register)
+  // through the next step's matvec.
+  let Alam: TypedArray | null = null;
   for (let k = m - 1; k >= 0; k--) {
     const xOff = k * n;
     // x_{k+1}: a row of Q, or r/b_{m−1} at the last step (absent after a breakdown: its coefficients are zero there).
@@ -71,7 +74,7 @@ export function lanczosAdjointThreeTerm<P>(
         L[i] = b * L[i] - cL * xpi;
       }
     }
-    const Alam = mv.applyAccumulate(Xb, Q.subarray(xOff, xOff + n), `adjoint iteration ${k}`);
+    Alam = mv.applyAccumulate(Xb, Q.subarray(xOff, xOff + n), `adjoint iteration ${k}`);
     // ξ_new = L − A λ_k + a_k λ_k (into L), with the next step's inner products in the same pass.
     const a = alphas[k];
     pL = 0; pP = 0; pX = 0;
@@ -88,6 +91,7 @@ export function lanczosAdjointThreeTerm<P>(
     } else {
       for (let i = 0; i < n; i++) L[i] = L[i] - Alam[i] + a * Xb[i];
     }
+    Alam = null;
     const t = L; L = Xb; Xb = t;
   }
   // Xb now holds ξ; v̄0 = (⟨ξ, x_0⟩ x_0 − ξ)·c − c̄ c² x_0, written in place.
@@ -149,6 +153,7 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
   let P = new Float64Array(n);
   const G = new Float64Array((m * (m + 1)) / 2);
   const gi = (k: number, j: number): number => (k * (k + 1)) / 2 + j;
+  let u: TypedArray | null = null; // the matvec's output, cleared after use (see lanczosAdjointThreeTerm)
   for (let k = m - 1; k >= 0; k--) {
     const qOff = k * n;
     // Projection: replace the components of λ_k along q_0..q_top by dH[0..top, k].
@@ -165,7 +170,7 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
       for (let j = k + 1; j < m; j++) coef[j - k - 1] = G[gi(j, k)];
       combineRows(Q.subarray(qOff + n), m - k - 1, n, coef, P, 1);
     }
-    const u = mv.applyAccumulate(lam, Q.subarray(qOff, qOff + n), `adjoint iteration ${k}`);
+    u = mv.applyAccumulate(lam, Q.subarray(qOff, qOff + n), `adjoint iteration ${k}`);
     // Γ[k, j] = w (Π[k, j] − ⟨u, q_j⟩), j ≤ k, Π = −c̄ c e1e1ᵀ + H dHᵀ − dQ Qᵀ.
     projectRows(Q, k + 1, n, u, s);
     if (dQ) { projectRows(Q, k + 1, n, dQ.subarray(qOff, qOff + n), coef); for (let j = 0; j <= k; j++) s[j] += coef[j]; }
@@ -184,6 +189,7 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
       const g0 = 2 * G[0];
       for (let i = 0; i < n; i++) P[i] = P[i] + u[i] - a * lam[i] + g0 * Q[i];
     }
+    u = null;
     const t = lam; lam = P; P = t;
   }
   for (let i = 0; i < n; i++) lam[i] *= c;

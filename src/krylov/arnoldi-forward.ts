@@ -29,8 +29,9 @@ export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   const dtype = v0.dtype;
   const Q = allocate(dtype, K * n);
   const H = new Float64Array(K * K);
+  // The work vector is the residual's buffer: after the last step it holds r (no copy, one n-vector less).
   const residual = allocate(dtype, n);
-  const w = allocate(dtype, n);
+  const w = residual;
   const h = new Float64Array(K);
   const s = new Float64Array(K);
   const v = v0._data;
@@ -51,14 +52,12 @@ export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
     }
     for (let j = 0; j <= k; j++) H[j * K + k] = h[j];
     const b = normRaw(w, 0, n);
-    if (!(b > tol * scale)) { m = k + 1; broke = true; break; }
+    if (!(b > tol * scale)) { m = k + 1; broke = true; residual.fill(0); break; }
     if (k < K - 1) {
       H[(k + 1) * K + k] = b;
       const inv = 1 / b;
       const next = off + n;
       for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
-    } else {
-      residual.set(w);
     }
   }
   return { n, depth: K, m, dtype, Q, H, residual, c, broke };
