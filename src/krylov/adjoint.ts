@@ -6,6 +6,7 @@
 import { allocate, type TypedArray } from '../tensor/index.js';
 import type { MatvecVjp } from './matvec.js';
 import { axpyRaw, combineRows, dotRaw, projectRows } from './vectors.js';
+import { projectedAfter, projectedBefore, scaleAdd, threeTermAfter, threeTermBefore } from './adjoint-kernels.js';
 
 /**
  * Adjoint of the three-term Lanczos recurrence (no re-orthogonalisation): for the state x_0..x_{m−1} (rows of Q),
@@ -28,28 +29,24 @@ export function lanczosAdjointThreeTerm<P>(
 ): Float64Array {
   const bLast = betas[m - 1];
   const live = m === K && bLast > 0;
-  const X = new Float64Array(n);
+  let X = new Float64Array(n);
   let L = new Float64Array(n);
   let dbLast = 0;
   if (live && dr) {
-    let s = 0;
-    for (let i = 0; i < n; i++) { s += residual[i] * dr[i]; X[i] = -bLast * dr[i]; }
-    dbLast = s / bLast;
+    scaleAdd(X, -bLast, dr, 0, null, 0, n);
+    dbLast = dotRaw(residual, 0, X, 0, n) / (-bLast * bLast);
   }
-  // Inner products of step k: pL = ⟨λ_{k+1}, x_k⟩, pP = ⟨xp, ξ⟩ (xp = x_{k+1} unscaled storage), pX = ⟨x_k, ξ⟩.
-  let pL = 0, pP = 0, pX = 0;
-  {
-    const xOff = (m - 1) * n;
-    for (let i = 0; i < n; i++) { pP += residual[i] * X[i]; pX += Q[xOff + i] * X[i]; }
-  }
-  let Xb = X;
+  // Inner products of step k: ⟨λ_{k+1}, x_k⟩, ⟨xp, ξ⟩ (xp = the stored x_{k+1}: a row of Q or r), ⟨x_k, ξ⟩.
+  const dots = new Float64Array(3);
+  dots[1] = dotRaw(residual, 0, X, 0, n);
+  dots[2] = dotRaw(Q, (m - 1) * n, X, 0, n);
   // The matvec's output of the current step; cleared after use so that it is not kept alive (by a stale register)
   // through the next step's matvec.
-  let Alam: TypedArray | null = null;
+  let AX: TypedArray | null = null;
   for (let k = m - 1; k >= 0; k--) {
     const xOff = k * n;
-    // x_{k+1}: a row of Q, or r/b_{m−1} at the last step (absent after a breakdown: its coefficients are zero there).
-    // (After a breakdown sx = 0 drops x_m; it then reads q_k in its place, multiplied by zero.)
+    // x_{k+1}: a row of Q, or r/b_{m−1} at the last step. After a breakdown sx = 0 drops it (q_k is read in its place,
+    // multiplied by zero).
     const last = k === m - 1;
     const xp: TypedArray = last && live ? residual : Q;
     const xpOff = last ? (live ? 0 : xOff) : xOff + n;
@@ -57,48 +54,20 @@ export function lanczosAdjointThreeTerm<P>(
     const b = betas[k];
     const ib = b !== 0 ? 1 / b : 0;
     const db = last ? dbLast : dBetas[k];
-    const mu = db - pL + ib * sx * pP;
-    const nu = dAlphas[k] + ib * pX;
+    const mu = db - dots[0] + ib * sx * dots[1];
+    const nu = dAlphas[k] + ib * dots[2];
     // λ_k = −ξ/b + μ x_{k+1} + ν x_k (into X);  L ← b λ_{k+1} − b ν x_{k+1} − dx_k.
-    const cP = mu * sx, cL = b * nu * sx;
-    if (dQ) {
-      for (let i = 0; i < n; i++) {
-        const xpi = xp[xpOff + i];
-        Xb[i] = -ib * Xb[i] + cP * xpi + nu * Q[xOff + i];
-        L[i] = b * L[i] - cL * xpi - dQ[xOff + i];
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const xpi = xp[xpOff + i];
-        Xb[i] = -ib * Xb[i] + cP * xpi + nu * Q[xOff + i];
-        L[i] = b * L[i] - cL * xpi;
-      }
-    }
-    Alam = mv.applyAccumulate(Xb, Q.subarray(xOff, xOff + n), `adjoint iteration ${k}`);
+    threeTermBefore(X, L, Q, xOff, xp, xpOff, dQ, ib, mu * sx, nu, b, b * nu * sx, n);
+    AX = mv.applyAccumulate(X, Q.subarray(xOff, xOff + n), `adjoint iteration ${k}`);
     // ξ_new = L − A λ_k + a_k λ_k (into L), with the next step's inner products in the same pass.
-    const a = alphas[k];
-    pL = 0; pP = 0; pX = 0;
-    if (k > 0) {
-      const yOff = xOff - n;
-      for (let i = 0; i < n; i++) {
-        const l = Xb[i];
-        const xi = L[i] - Alam[i] + a * l;
-        L[i] = xi;
-        pL += l * Q[yOff + i];
-        pP += Q[xOff + i] * xi;
-        pX += Q[yOff + i] * xi;
-      }
-    } else {
-      for (let i = 0; i < n; i++) L[i] = L[i] - Alam[i] + a * Xb[i];
-    }
-    Alam = null;
-    const t = L; L = Xb; Xb = t;
+    threeTermAfter(L, AX, X, alphas[k], Q, xOff, k > 0 ? xOff - n : xOff, n, dots);
+    AX = null;
+    const t = L; L = X; X = t;
   }
-  // Xb now holds ξ; v̄0 = (⟨ξ, x_0⟩ x_0 − ξ)·c − c̄ c² x_0, written in place.
-  const s = dotRaw(Xb, 0, Q, 0, n);
-  const cc = dc * c * c;
-  for (let i = 0; i < n; i++) Xb[i] = (s * Q[i] - Xb[i]) * c - cc * Q[i];
-  return Xb;
+  // X now holds ξ; v̄0 = (⟨ξ, x_0⟩ x_0 − ξ)·c − c̄ c² x_0, written in place.
+  const s = dotRaw(X, 0, Q, 0, n);
+  scaleAdd(X, -c, X, s * c - dc * c * c, Q, 0, n);
+  return X;
 }
 
 /** Inputs of the projected Lanczos adjoint (symmetric tridiagonal case of the Hessenberg adjoint). */
@@ -145,7 +114,7 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
   const gamma = new Float64Array(m);
   let lam = new Float64Array(n);
   if (dr) {
-    for (let i = 0; i < n; i++) lam[i] = dr[i];
+    scaleAdd(lam, 1, dr, 0, null, 0, n);
     projectRows(Q, m, n, lam, s);
   }
   for (let j = 0; j < m; j++) gamma[j] = dh(j, m - 1) - (dr ? s[j] : 0);
@@ -164,8 +133,7 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
     // P ← −β_k λ_{k+1} + dq_k + γ_k r + Σ_{j>k} Γ[j, k] q_j   (λ_m = 0).
     const bk = k < m - 1 ? betas[k] : 0;
     const gk = gamma[k];
-    if (dQ) for (let i = 0; i < n; i++) P[i] = -bk * P[i] + gk * r[i] + dQ[qOff + i];
-    else for (let i = 0; i < n; i++) P[i] = -bk * P[i] + gk * r[i];
+    projectedBefore(P, bk, gk, r, dQ, qOff, n);
     if (k < m - 1) {
       for (let j = k + 1; j < m; j++) coef[j - k - 1] = G[gi(j, k)];
       combineRows(Q.subarray(qOff + n), m - k - 1, n, coef, P, 1);
@@ -181,18 +149,11 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
       G[gi(k, j)] = (j === k ? 0.5 : 1) * (pi - s[j]);
     }
     // λ_{k−1} = (P + u − α_k λ_k [+ 2Γ[0,0] q_0 at k = 0]) / β_{k−1}.
-    const a = alphas[k];
-    if (k > 0) {
-      const inv = 1 / betas[k - 1];
-      for (let i = 0; i < n; i++) P[i] = (P[i] + u[i] - a * lam[i]) * inv;
-    } else {
-      const g0 = 2 * G[0];
-      for (let i = 0; i < n; i++) P[i] = P[i] + u[i] - a * lam[i] + g0 * Q[i];
-    }
+    projectedAfter(P, u, alphas[k], lam, k > 0 ? 0 : 2 * G[0], Q, k > 0 ? 1 / betas[k - 1] : 1, n);
     u = null;
     const t = lam; lam = P; P = t;
   }
-  for (let i = 0; i < n; i++) lam[i] *= c;
+  scaleAdd(lam, c, lam, 0, null, 0, n);
   return lam;
 }
 
