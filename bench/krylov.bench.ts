@@ -35,10 +35,14 @@ function wave(n: number, a: number, b: number): tt.Tensor {
 
 interface Row { fwd: number; bwd: number; peak: number }
 
-/** One forward (vjp) + backward (pullback) of loss = Σ w_k α_k + Σ β_k² + ⟨r, r⟩ (Q receives no cotangent). */
+/**
+ * One forward (vjp) + backward (pullback) of loss = Σ w_k α_k + Σ β_k² + ⟨r, r⟩ (Q receives no cotangent).
+ * Only memory runs (op.live.on) force full GCs; timed runs go back to back like the steps of a training loop. (A forced
+ * full GC right before a timed forward made the following backward up to 2–5× slower in V8 — young generation resized,
+ * on-stack-replaced code dropped — a cost of the measurement that a real loop does not pay, so timing is kept free of it.)
+ */
 function runOnce(op: ReturnType<typeof laplacianPlusDiagonal>, K: number, mode: Mode, reortho: Reortho, theta: tt.Tensor, v0: tt.Tensor, w: tt.Tensor): Row {
-  gc();
-  op.probe.start();
+  if (op.live.on) { gc(); op.probe.start(); }
   const t0 = performance.now();
   const [out, pullback] = tt.vjp((th: tt.Tensor) => {
     const res = tt.krylov.lanczos(op.matvec, v0, th, { depth: K, reortho, gradient: mode });
@@ -66,6 +70,18 @@ function backpropBytes(n: number, K: number, reortho: Reortho): number {
 
 const BACKPROP_BUDGET = 2 ** 30;
 
+/**
+ * n-vectors live at an adjoint step's matvec besides the K Lanczos vectors, for this loss, whatever the implementation:
+ * the residual r (a forward output, needed for x_K = r/β), the square r² that the loss's tape keeps, the incoming
+ * cotangent of r, the gradient accumulator for θ (n entries), and the two adjoint state vectors (λ_k and λ_{k+1} / ξ,
+ * independent n-vectors that both cross the matvec). The adjoint holds nothing else of length n (the matvec's own output
+ * is read in place and dropped before the next step), so its peak is about (K + 6)/K of the vectors: 1.6× at K = 10
+ * and 1.3× at K = 20, above the 1.2× target by construction; the target is reachable from K = 30. (The measured peak
+ * includes the JS heap, whose size after a full GC moves by a few hundred KiB with JIT code, so at n = 10⁴ a
+ * measurement can land ±0.03 around this count.)
+ */
+const MEMORY_FLOOR_VECTORS = 6;
+
 function lanczosTable(side: number, Ks: number[], reortho: Reortho): { md: string; misses: string[] } {
   const op = laplacianPlusDiagonal(side);
   const n = op.n;
@@ -79,8 +95,15 @@ function lanczosTable(side: number, Ks: number[], reortho: Reortho): { md: strin
     runOnce(op, Math.min(K, 5), 'adjoint', reortho, theta, v0, wave(Math.min(K, 5), 0.7, 0.1)); // warm-up (JIT)
     const liveRun = (mode: Mode): Row => { op.live.on = true; try { return runOnce(op, K, mode, reortho, theta, v0, w); } finally { op.live.on = false; } };
     // n = 10⁵: one run, timed with the GC sampling on (keeps the script inside the runner's time limit);
-    // n = 10⁴: median of 3 timed runs plus a separate memory run.
-    const adj = single ? [liveRun('adjoint')] : Array.from({ length: 3 }, () => runOnce(op, K, 'adjoint', reortho, theta, v0, w));
+    // n = 10⁴: one untimed run at this K, then the median of back-to-back timed runs (at least 3, and at least 1 s in
+    // all, at most 31: runs of a few ms are too noisy for a median of 3), plus a separate memory run.
+    if (!single) runOnce(op, K, 'adjoint', reortho, theta, v0, w);
+    const adj: Row[] = [];
+    if (single) adj.push(liveRun('adjoint'));
+    else {
+      const t0 = performance.now();
+      while (adj.length < 3 || (performance.now() - t0 < 1000 && adj.length < 31)) adj.push(runOnce(op, K, 'adjoint', reortho, theta, v0, w));
+    }
     const fwd = median(adj.map((r) => r.fwd)), bwd = median(adj.map((r) => r.bwd));
     const livePeak = (mode: Mode): number => liveRun(mode).peak;
     const peak = single ? adj[0].peak : livePeak('adjoint');
@@ -95,11 +118,11 @@ function lanczosTable(side: number, Ks: number[], reortho: Reortho): { md: strin
     const ratio = bwd / fwd, memRatio = peak / basis;
     if (ratio > 1.5) misses.push(`n = ${n}, K = ${K}, reortho '${reortho}': adjoint backward ${ratio.toFixed(2)}× forward (target ≤ 1.5×)`);
     if (memRatio > 1.2) misses.push(`n = ${n}, K = ${K}, reortho '${reortho}': adjoint peak memory ${memRatio.toFixed(2)}× the K Lanczos vectors (target ≤ 1.2×)`);
-    rows.push([K, `${fwd.toFixed(0)} ms`, `${bwd.toFixed(0)} ms`, ratio.toFixed(2), bpCell, mib(basis), `${mib(peak)} (${memRatio.toFixed(2)}×)`, bpMem]);
+    rows.push([K, `${fwd.toFixed(0)} ms`, `${bwd.toFixed(0)} ms`, ratio.toFixed(2), bpCell, mib(basis), `${mib(peak)} (${memRatio.toFixed(2)}×)`, `${((K + MEMORY_FLOOR_VECTORS) / K).toFixed(2)}×`, bpMem]);
     process.stderr.write(`krylov bench: n=${n} K=${K} reortho=${reortho} done\n`);
   }
-  const md = `**n = ${n} (${side}×${side} grid), reortho '${reortho}'** — times are ${n > 5e4 ? 'from one run (with GC sampling on)' : 'medians of 3 runs'}; memory is the peak of live JS heap + ArrayBuffers above the pre-call baseline during forward + backward, sampled after a full GC at every matvec (a separate run from the timed ones).\n\n` +
-    table(['K', 'forward', 'adjoint backward', 'bwd/fwd', 'backprop backward (×fwd)', 'K Lanczos vectors', 'adjoint peak (×vectors)', 'backprop peak (×vectors)'], rows);
+  const md = `**n = ${n} (${side}×${side} grid), reortho '${reortho}'** — times are ${n > 5e4 ? 'from one run (with GC sampling on)' : 'medians of ≥ 3 back-to-back runs (≥ 1 s in all, no forced GC)'}; memory is the peak of live JS heap + ArrayBuffers above the pre-call baseline during forward + backward, sampled after a full GC at every matvec (a separate run from the timed ones).\n\n` +
+    table(['K', 'forward', 'adjoint backward', 'bwd/fwd', 'backprop backward (×fwd)', 'K Lanczos vectors', 'adjoint peak (×vectors)', 'floor (×vectors)', 'backprop peak (×vectors)'], rows);
   return { md, misses };
 }
 
@@ -272,7 +295,8 @@ const parts: string[] = [];
 const misses: string[] = [];
 const intro = `Loss Σ w_k α_k + Σ β_k² + ‖r‖² of \`tt.krylov.lanczos\` on A(θ) = L + diag(θ) (L: 5-point Laplacian, tt.ops.laplacian2d), gradient with respect to θ. ` +
   `"adjoint" is the default custom VJP (one matvec VJP per step, nothing taped); "backprop" tapes every op (skipped where its estimated taped memory exceeds ${mib(BACKPROP_BUDGET)}). ` +
-  `With reortho 'full' the adjoint is the projected (Arnoldi-type) adjoint and costs O(nK²) like the forward; with 'none' it is the three-term adjoint, O(nK).`;
+  `With reortho 'full' the adjoint is the projected (Arnoldi-type) adjoint and costs O(nK²) like the forward; with 'none' it is the three-term adjoint, O(nK). ` +
+  `"floor" is the least peak any adjoint can reach on this loss (up to JS-heap jitter of ±0.03× at n = 10⁴): K + ${MEMORY_FLOOR_VECTORS} n-vectors (the K Lanczos vectors; r; the loss's r²; the cotangent of r; the θ-gradient accumulator; two adjoint state vectors), so the 1.2× memory target is out of reach below K = 30 by arithmetic, not by implementation.`;
 /** Write what is done so far (so a runner timeout still leaves the finished tables). */
 function flush(done: boolean): void {
   const summary = misses.length === 0
@@ -281,9 +305,13 @@ function flush(done: boolean): void {
   writeSection('krylov', 'Krylov: Lanczos adjoint vs backprop, SLQ log-determinant',
     intro + '\n\n' + parts.join('\n\n') + '\n\n' + summary + (done ? '' : '\n\n_(partial: the script was still running when this was written)_'));
 }
-const configs: [number, number[], Reortho[]][] = quick
-  ? [[100, [10, 50], ['full', 'none']]]
-  : [[100, [10, 20, 50, 100, 200], ['full', 'none']], [317, [10, 20, 50, 100, 200], ['full', 'none']]];
+/** --lanczos-only: just the n = 10⁴ Lanczos tables (all K), for iterating on the adjoints; nothing else runs. */
+const lanczosOnly = process.argv.includes('--lanczos-only');
+const configs: [number, number[], Reortho[]][] = lanczosOnly
+  ? [[100, [10, 20, 50, 100, 200], ['full', 'none']]]
+  : quick
+    ? [[100, [10, 50], ['full', 'none']]]
+    : [[100, [10, 20, 50, 100, 200], ['full', 'none']], [317, [10, 20, 50, 100, 200], ['full', 'none']]];
 // Order: n = 10⁴ tables, the SLQ check, then n = 10⁵ (the slowest), flushing after each part.
 configs.forEach(([side, Ks, modes], ci) => {
   // n = 2,000 for the fixed key (the issue's size; one run there costs about a minute), the RMS over 10 keys at n = 500.
@@ -295,5 +323,5 @@ configs.forEach(([side, Ks, modes], ci) => {
     flush(false);
   }
 });
-if (quick) parts.push(slqSection(320, [40], 10, 10, 15));
+if (quick && !lanczosOnly) parts.push(slqSection(320, [40], 10, 10, 15));
 flush(true);

@@ -29,8 +29,9 @@ export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   const dtype = v0.dtype;
   const Q = allocate(dtype, K * n);
   const H = new Float64Array(K * K);
+  // The work vector is the residual's buffer: after the last step it holds r (no copy, one n-vector less).
   const residual = allocate(dtype, n);
-  const w = allocate(dtype, n);
+  const w = residual;
   const h = new Float64Array(K);
   const v = v0._data;
   const c = 1 / normRaw(v, 0, n);
@@ -49,15 +50,13 @@ export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
       gs.orthogonalize(k + 1, w, h, reortho === 'full' ? 2 : 1);
       for (let j = 0; j <= k; j++) H[j * K + k] = h[j];
       const b = normRaw(w, 0, n);
-      if (!(b > tol * scale)) { m = k + 1; broke = true; break; }
+      if (!(b > tol * scale)) { m = k + 1; broke = true; residual.fill(0); break; }
       if (k < K - 1) {
         H[(k + 1) * K + k] = b;
         const inv = 1 / b;
         const next = off + n;
         for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
         gs.rowWritten(k + 1);
-      } else {
-        residual.set(w);
       }
     }
   } finally {

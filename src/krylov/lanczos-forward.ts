@@ -35,8 +35,9 @@ export function lanczosForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   const Q = allocate(dtype, K * n);
   const alphas = new Float64Array(K);
   const betas = new Float64Array(K);
+  // The work vector is the residual's buffer: after the last step it holds r (no copy, one n-vector less).
   const residual = allocate(dtype, n);
-  const w = allocate(dtype, n);
+  const w = residual;
   const h = new Float64Array(K);
   const v = v0._data;
   const c = 1 / normRaw(v, 0, n);
@@ -56,15 +57,13 @@ export function lanczosForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
       if (gs) gs.orthogonalize(k + 1, w, h, 2);
       alphas[k] = a;
       const b = normRaw(w, 0, n);
-      if (!(b > tol * scale)) { m = k + 1; break; }
+      if (!(b > tol * scale)) { m = k + 1; residual.fill(0); break; }
       betas[k] = b;
       if (k < K - 1) {
         const inv = 1 / b;
         const next = off + n;
         for (let i = 0; i < n; i++) Q[next + i] = w[i] * inv;
         gs?.rowWritten(k + 1);
-      } else {
-        residual.set(w);
       }
     }
   } finally {

@@ -4,7 +4,7 @@ import { tapeState } from '../tape/index.js';
 import { adjointPrimitive, type Cotangents } from './primitive.js';
 import { TracetapeError, checkOptions } from '../util/index.js';
 import { lanczosForwardRaw, type LanczosState } from './lanczos-forward.js';
-import { lanczosAdjointThreeTerm, hessenbergAdjoint } from './adjoint.js';
+import { lanczosAdjointThreeTerm, lanczosAdjointProjected } from './adjoint.js';
 import { lanczosBackprop } from './backprop.js';
 import { MatvecVjp, checkMatvec, type Matvec } from './matvec.js';
 import { checkChoice, checkDepth, checkNonNegative, checkStartVector, defaultBreakdownTol } from './validate.js';
@@ -95,28 +95,16 @@ export function lanczos<P>(matvec: Matvec<P>, v0: Tensor, params: P, options: La
       refuseSecondOrder(fn);
       const mv = new MatvecVjp(fn, matvec, p, n, st.dtype);
       const broke = st.betas[st.m - 1] === 0;
-      const dr = broke || !ct.residual ? new Float64Array(n) : ct.residual._data;
+      // Absent cotangents stay null (no zero vectors of length n are materialised).
+      const dr = broke || !ct.residual ? null : ct.residual._data;
       const dAlphas = ct.alphas ? ct.alphas._data : new Float64Array(K);
       const dBetas = ct.betas ? ct.betas._data : new Float64Array(K);
       const dQ = ct.Q ? ct.Q._data : null;
       const dc = ct.initNormInv ? ct.initNormInv._data[0] : 0;
-      let dv: Float64Array;
-      if (reortho === 'none') {
-        dv = lanczosAdjointThreeTerm(st.Q, st.alphas, st.betas, st.residual, st.c, n, st.m, K, dQ, dAlphas, dBetas, dr, dc, mv);
-      } else {
-        const m = st.m;
-        const H = new Float64Array(m * m), dH = new Float64Array(m * m);
-        for (let k = 0; k < m; k++) {
-          H[k * m + k] = st.alphas[k];
-          dH[k * m + k] = dAlphas[k];
-          if (k < m - 1) {
-            H[k * m + k + 1] = H[(k + 1) * m + k] = st.betas[k];
-            dH[k * m + k + 1] = dH[(k + 1) * m + k] = 0.5 * dBetas[k];
-          }
-        }
-        dv = hessenbergAdjoint({ n, m, Q: st.Q, H, r: st.residual, c: st.c, dQ, dH, dr, dc, projection: true, symmetric: true }, mv);
-      }
-      return [fromData(toTyped(dv, st.Q, n), [n]), mv.result()];
+      const dv = reortho === 'none'
+        ? lanczosAdjointThreeTerm(st.Q, st.alphas, st.betas, st.residual, st.c, n, st.m, K, dQ, dAlphas, dBetas, dr, dc, mv)
+        : lanczosAdjointProjected({ n, m: st.m, Q: st.Q, alphas: st.alphas, betas: st.betas, r: st.residual, c: st.c, dQ, dAlphas, dBetas, dr, dc }, mv);
+      return [fromData(st.dtype === 'float64' ? dv : toTyped(dv, st.Q, n), [n]), mv.result()];
     },
   );
   return prim(v0, params);
