@@ -1,7 +1,8 @@
 /**
  * Stationary kernel products on the WebAssembly SIMD kernel (src/backend/wasm/kernel-product.ts) against the plain
  * TypeScript loops, side by side in one process: RBF and Matérn-5/2 at n = 20,000, d = 8, a block of 16 vectors (one
- * thread and 2 worker threads); kernelMatvec's forward and gradient at the op level; then the GP flagship
+ * thread and 2 worker threads); kernelMatvec's forward and gradient at the op level, and repeated calls with the
+ * scaled points memoised vs recomputed; then the GP flagship
  * (gp-hyperparameters) and the Hessian-trace example before/after, as child processes with TRACETAPE_WASM=0 vs default.
  * `--skip-examples` leaves out the examples (section 3).
  */
@@ -11,8 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tt from '../src/index.js';
 import { kernelProductTS } from '../src/backend/cpu/stationary.js';
-import { wasmKernelProduct, kernelWasmThresholds, setWasmThreads, wasmStatus, kernelThreadsStatus } from '../src/backend/wasm/index.js';
+import { wasmKernelProduct, kernelWasmThresholds, setWasmThreads, wasmStatus, kernelThreadsStatus, residentStats } from '../src/backend/wasm/index.js';
 import type { StationaryFamily } from '../src/backend/index.js';
+import { scaledPointsOptions, scaledPointsStats } from '../src/ops/linops/scaled-points.js';
 import { quick, time, table, writeSection, fmtTiming, type Timing } from './lib.js';
 
 const lines: string[] = [];
@@ -102,6 +104,42 @@ for (const [name, fn] of [['forward (s·K + σ²I)·V', fwd], ['gradient w.r.t. 
 lines.push(`\n### tt.ops.kernelMatvec (Matérn-5/2, ARD), n = ${no.toLocaleString('en-US')}, d = ${d}, ${c} vectors\n`);
 lines.push('The gradient runs the kernel product at orders 1 (w.r.t. the points, with a (d+1)·c-column block) and 0 (w.r.t. V), so it exercises every kernel the VJPs use. "TypeScript" sets kernelWasmThresholds.pairs = ∞ in the same process.\n');
 lines.push(table(['op', 'TypeScript kernel', 'wasm kernel', 'speed-up'], opRows));
+
+// ---------------------------------------------------------------- 2b. repeated kernelMatvec with the same X and ℓ
+// (n = 4,000: the kernel dominates; n = 300, about the GP flagship's size: per-call overheads matter more, and its
+// 19 KB of points stay under the resident cache's 64 KiB minimum, so only the division and allocation are saved)
+// what a Krylov solve does (hundreds of matvecs, one vector each, untaped): with the memo the scaled points X / ℓ are
+// the same array every call, so the wasm backend keeps them resident; without it (scaledPointsOptions.memo = false,
+// the behaviour before) each call divides anew and copies the new array into wasm memory
+for (const [nr, callsFull] of [[4000, 30], [300, 1000]]) {
+  const calls = quick ? Math.ceil(callsFull / 3) : callsFull, rounds = quick ? 3 : 5;
+  const Xr = tt.tensor(rand(nr * d, 6, 4), { shape: [nr, d] }), vr = tt.tensor(rand(nr, 7));
+  const lsr = tt.tensor(Array.from({ length: d }, (_, k) => 0.9 + 0.05 * k));
+  const call = (): tt.Tensor => tt.ops.kernelMatvec(vr, { X: Xr, lengthscale: lsr, variance: 1.3, noise: 0.1, kernel: 'rbf' });
+  const perRound: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  const hits0 = scaledPointsStats.hits, res0 = residentStats()?.hits ?? 0;
+  let resOn = 0;
+  call(); // warm-up (tiers up the kernel, caches nothing that the "off" rounds could use: they make new arrays)
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of ['off', 'on'] as const) {
+      scaledPointsOptions.memo = mode === 'on';
+      const r0 = residentStats()?.hits ?? 0;
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) call();
+      perRound[mode].push(calls / ((performance.now() - t0) / 1e3));
+      if (mode === 'on') resOn += (residentStats()?.hits ?? 0) - r0;
+    }
+  }
+  scaledPointsOptions.memo = true;
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const off = med(perRound.off), on = med(perRound.on);
+  lines.push(`\n### Repeated tt.ops.kernelMatvec (RBF, ARD), n = ${nr.toLocaleString('en-US')}, d = ${d}, one vector: scaled points memoised vs recomputed\n`);
+  lines.push(`${rounds} rounds of ${calls} calls each, "recomputed" (scaledPointsOptions.memo = false: X / ℓ divided anew every call, a new array for the wasm backend to copy in — the behaviour before) and "memoised" (the same scaled array every call, resident in wasm memory) interleaved; calls/s is the median over rounds. Memo hits: ${scaledPointsStats.hits - hits0}; resident-cache hits in the memoised rounds: ${resOn} (all rounds: ${(residentStats()?.hits ?? 0) - res0}).\n`);
+  lines.push(table(['scaled points', 'calls/s (median)', 'rounds (calls/s)', 'speed-up'], [
+    ['recomputed (before)', off.toFixed(1), perRound.off.map((x) => x.toFixed(1)).join(', '), '1.0×'],
+    ['memoised (after)', on.toFixed(1), perRound.on.map((x) => x.toFixed(1)).join(', '), `${(on / off).toFixed(2)}×`],
+  ]));
+}
 
 // ---------------------------------------------------------------- 3. examples before/after (child processes)
 interface Run { label: string; example: string; args: string[] }

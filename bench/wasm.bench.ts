@@ -198,7 +198,7 @@ if (threadRows.length > 0) {
   clearResidentCache();
 }
 
-// 5. Row vector times a matrix (xᵀB, as in the backward pass of a matvec): the vector-matrix kernel, B resident.
+// 5. Row vector times a matrix (xᵀB, as in the backward pass of a matvec): the transpose-matvec kernel gemvt, B resident.
 {
   const n = 2048;
   const x = rand(n, 60), B = rand(n * n, 61), o1 = new Float64Array(n), o2 = new Float64Array(n);
@@ -206,10 +206,10 @@ if (threadRows.length > 0) {
   const tW = measure(() => cpuBackend.matmul(x, B, o1, 1, n, n, z, z), quick ? 5 : 15);
   const tT = measure(() => gemm(x, 0, B, 0, o2, 0, 1, n, n), quick ? 5 : 15);
   const err = maxRelDiff(o1, o2);
-  if (err > 1e-12) throw new Error(`wasm gevm disagrees: ${err}`);
+  if (err > 1e-12) throw new Error(`wasm xᵀB (gemvt) disagrees: ${err}`);
   lines.push(`### Row vector × matrix, 1×${n} · ${n}² (float64)\n`);
   lines.push(table(['kernel', 'time', 'GFLOP/s', 'per CPU-s'], [
-    ['wasm SIMD gevm (B resident after its second use)', fmtTiming(tW), gflops(2 * n * n, tW), gflopsCpu(2 * n * n, tW)],
+    ['wasm SIMD gemvt (B resident after its second use)', fmtTiming(tW), gflops(2 * n * n, tW), gflopsCpu(2 * n * n, tW)],
     ['plain TypeScript gemm', fmtTiming(tT), gflops(2 * n * n, tT), gflopsCpu(2 * n * n, tT)],
   ]));
   lines.push(`\nSpeed-up: ${(tT.median / tW.median).toFixed(1)}× wall, ${(tT.cpu / tW.cpu).toFixed(1)}× CPU time.\n`);

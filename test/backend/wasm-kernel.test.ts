@@ -10,7 +10,7 @@ import * as tt from '../../src/index.js';
 import { kernelProductTS } from '../../src/backend/cpu/stationary.js';
 import { wasmRuntime } from '../../src/backend/wasm/matmul.js';
 import {
-  wasmKernelProduct, kernelWasmThresholds, kernelThreadThreshold, setWasmThreads, wasmAvailable, residentStats,
+  wasmKernelProduct, kernelWasmThresholds, kernelThreadThreshold, setWasmThreads, wasmAvailable, residentStats, wasmThreadsInfo,
 } from '../../src/backend/wasm/index.js';
 import type { StationaryFamily } from '../../src/backend/index.js';
 
@@ -234,6 +234,40 @@ describe('backend: wasm stationary kernel product', function () {
           expect(Array.from(threaded)).to.deep.equal(Array.from(single));
         }
       }
+    } finally {
+      setWasmThreads(1);
+      kernelThreadThreshold.pairs = saved.threads;
+    }
+  });
+
+  it('worker-thread split runs on the shared wasm pool (one pool, the gemm workers count its jobs) and stays bit-identical', function () {
+    if (setWasmThreads(3) < 3) this.skip(); // no worker_threads / SharedArrayBuffer here
+    kernelThreadThreshold.pairs = 0;
+    try {
+      const r = rng(12);
+      const before = wasmThreadsInfo();
+      // square x1 = x2 with 3 threads: split (every pair on each thread) against the one-thread symmetric kernel;
+      // n = 403 is not a multiple of the chunk, so the last chunk is partial
+      for (const [n, m, same] of [[403, 403, true], [517, 260, false]] as [number, number, boolean][]) {
+        const d = 5, c = 3;
+        const x1 = fill(r, n * d, 2), x2 = same ? x1 : fill(r, m * d, 2), v = fill(r, m * c);
+        const threaded = new Float64Array(n * c), single = new Float64Array(n * c);
+        expect(wasmKernelProduct('matern52', 0, x1, x2, v, threaded, n, m, d, c)).to.equal(true);
+        setWasmThreads(1);
+        wasmKernelProduct('matern52', 0, x1, x2, v, single, n, m, d, c);
+        setWasmThreads(3);
+        if (!same) expect(Array.from(threaded)).to.deep.equal(Array.from(single));
+        else { // symmetric kernel vs full pairs: different summation order, so compare to rounding (relative to terms)
+          expect(relToTerms('matern52', 0, x1, x2, v, threaded, single, n, m, d, c)).to.be.below(1e-13);
+        }
+      }
+      const after = wasmThreadsInfo();
+      expect(after.kernelSplits - before.kernelSplits).to.equal(2);
+      expect(after.poolsCreated).to.equal(before.poolsCreated === 0 ? 1 : before.poolsCreated); // no second pool
+      expect(after.workers).to.be.at.least(2);
+      const jobsBefore = before.jobs.length === after.jobs.length ? before.jobs : after.jobs.map(() => 0);
+      // both products had ≥ 2 chunks per worker, so each of the 2 workers was posted both jobs
+      expect(after.jobs.slice(0, 2).map((j, i) => j - jobsBefore[i])).to.deep.equal([2, 2]);
     } finally {
       setWasmThreads(1);
       kernelThreadThreshold.pairs = saved.threads;

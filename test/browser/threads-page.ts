@@ -5,7 +5,8 @@
  * bit for bit (and a plain-JS reference to rounding), and times a 1,024 matmul with 1 and 2 threads. On the page it
  * runs on the main thread (spin-wait) and is exposed as `window.__threads`; loaded as a module worker it runs there
  * (Atomics.wait) when sent any message and posts its report back. It also checks random.fillBootstrapMeans on 2 threads
- * (the bootstrap job of the same pool) against 1 thread.
+ * (the bootstrap job of the same pool) against 1 thread, and a kernel-matrix product (ops.kernelMatvec with Y, split
+ * by rows: the kernel-product job of the same pool) against 1 thread.
  */
 import * as tt from '../../src/index.js';
 
@@ -14,6 +15,9 @@ export interface SizeCheck { m: number; k: number; n: number; identical: boolean
 
 /** One bootstrap check: fillBootstrapMeans on 2 threads (the pool) against 1 thread, and the worker's bootstrap jobs. */
 export interface BootstrapCheck { n: number; count: number; identical: boolean; jobsDone: number }
+
+/** The kernel-product check: a 600 × 500 Matérn-5/2 cross-covariance product on 2 threads against 1 thread. */
+export interface KernelCheck { identical: boolean; jobsDone: number; kernelSplitsDone: number }
 
 /** What a run reports back to the test. */
 export interface ThreadsReport {
@@ -24,6 +28,7 @@ export interface ThreadsReport {
   info: tt.WasmThreadsInfo;
   checks: SizeCheck[];
   bootstrap: BootstrapCheck[];
+  kernel: KernelCheck;
   timing: { n: number; single: number[]; threaded: number[]; identical: boolean; speedup: number; waitedMs: number; workerRows: number };
 }
 
@@ -113,10 +118,21 @@ export async function runThreadsSuite(repeats = 5): Promise<ThreadsReport> {
     tt.random.fillBootstrapMeans(key, x, two, { start: 3, threads: 2 });
     bootstrap.push({ n, count, identical: one.every((v, i) => Object.is(v, two[i])), jobsDone: jobs() - jobs0 });
   }
+  // kernel-matrix product on the same pool: 600 · 500 = 300,000 pairs ≥ kernelThreadThreshold.pairs (2^18), not square
+  // (the square case splits only from 3 threads); rows are computed whole by one thread, so bit-equal
+  const X = tt.tensor(fill(300, 600 * 4), { shape: [600, 4] }), Y = tt.tensor(fill(301, 500 * 4), { shape: [500, 4] });
+  const v = tt.tensor(fill(302, 500 * 3), { shape: [500, 3] });
+  const kmv = (): Float64Array => tt.ops.kernelMatvec(v, { X, Y, lengthscale: 0.7, kernel: 'matern52' }).data() as Float64Array;
+  tt.setWasmThreads(1);
+  const k1 = kmv();
+  tt.setWasmThreads(2);
+  const kj0 = jobs(), ks0 = tt.wasmThreadsInfo().kernelSplits;
+  const k2 = kmv();
+  const kernel: KernelCheck = { identical: k1.every((x, i) => Object.is(x, k2[i])), jobsDone: jobs() - kj0, kernelSplitsDone: tt.wasmThreadsInfo().kernelSplits - ks0 };
   const report: ThreadsReport = {
     context: typeof window === 'undefined' ? 'worker' : 'page',
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
-    threadsReady, startMs, info, checks, bootstrap,
+    threadsReady, startMs, info, checks, bootstrap, kernel,
     timing: { n: N, single, threaded, identical, speedup: median(single) / median(threaded), waitedMs, workerRows },
   };
   tt.terminateWasmThreads();

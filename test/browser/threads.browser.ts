@@ -4,7 +4,7 @@
  * sends COOP/COEP), and in headless Chromium runs the suite on the page's main thread (which spin-waits for its
  * workers) and inside a module Web Worker (which blocks in Atomics.wait). Checks that workers really ran (jobs counted
  * by the workers themselves, and the rows they computed), that float64 products of odd sizes equal the single-threaded results bit for bit, and
- * that random.fillBootstrapMeans on 2 threads (a bootstrap job on the same pool) equals 1 thread's means bit for bit, and
+ * that random.fillBootstrapMeans on 2 threads (a bootstrap job on the same pool) equals 1 thread's means bit for bit, as does a kernel-matrix product (the kernel job of the same pool), and
  * prints the 1,024 matmul speedup with 2 threads (reported, not asserted: the machine has 2 shared cores). A page
  * served without the headers, or whose CSP forbids blob: workers, must fall back to one thread with a clear status.
  */
@@ -69,6 +69,10 @@ function checkReport(r: ThreadsReport, context: 'page' | 'worker', wait: 'spin' 
     // every resample is computed whole by one thread with the same kernel, so 2 threads equal 1 thread bit for bit
     expect(b.identical, `${what}: 2 threads == 1 thread bit for bit`).to.equal(true);
   }
+  // the kernel-matrix product is a job kind of the same pool (no second pool: still one worker started)
+  expect(r.kernel.kernelSplitsDone, `${context} kernel product: split over the pool`).to.equal(1);
+  expect(r.kernel.jobsDone, `${context} kernel product: the worker ran the kernel job`).to.equal(1);
+  expect(r.kernel.identical, `${context} kernel product: 2 threads == 1 thread bit for bit`).to.equal(true);
 }
 
 describe('browser: tracetape\'s WebAssembly kernels split over Web Workers (cross-origin isolated page)', function () {

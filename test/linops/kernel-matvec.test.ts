@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
 import { rng, randn, relDiff, denseProduct } from './support.js';
+import { scaledPointsStats } from '../../src/ops/linops/scaled-points.js';
 
 type Family = 'rbf' | 'matern32' | 'matern52';
 
@@ -101,6 +102,34 @@ describe('ops.kernelMatvec', () => {
     expect(relDiff(out._data, denseProduct(K, 9, 5, v._data, 2))).to.be.below(1e-13);
     const w = randn(r, [9, 2]);
     tt.testing.checkGrads(((Y: tt.Tensor) => tt.sum(tt.mul(w, tt.ops.kernelMatvec(v, { X, Y, lengthscale: 0.8, kernel: 'matern52' })))) as (...a: never[]) => tt.Tensor, [Y], { rtol: 1e-6 });
+  });
+
+  it('repeated calls with the same X reuse the scaled points, and a changed lengthscale (scalar, ARD, Y) gives the fresh result', () => {
+    const r = rng(9);
+    const n = 13, m = 6, d = 2;
+    const X = randn(r, [n, d], 2), Y = randn(r, [m, d], 2), v = randn(r, [n]), w = randn(r, [m]);
+    const dense = (ls: number[], Yd: tt.Tensor | null): Float64Array => {
+      const K = denseK('rbf', X._data as Float64Array, (Yd ?? X)._data as Float64Array, n, Yd ? m : n, d, ls, 1, 0);
+      return denseProduct(K, n, Yd ? m : n, (Yd ? w : v)._data, 1);
+    };
+    const hits0 = scaledPointsStats.hits;
+    // same X, lengthscales changing back and forth (only the last ℓ per X is memoised): every result must be the
+    // fresh one for its ℓ (float64, same arithmetic up to summation order: 1e-13)
+    const lss: (number | number[])[] = [0.7, 0.7, 1.3, 0.7, [0.7, 0.7], [0.5, 2], [0.5, 2], 1.3];
+    for (const ls of lss) {
+      const lengthscale = typeof ls === 'number' ? ls : tt.tensor(ls);
+      const lsArr = typeof ls === 'number' ? [ls] : ls;
+      expect(relDiff(tt.ops.kernelMatvec(v, { X, lengthscale })._data, dense(lsArr, null)), `ℓ = ${String(ls)}`).to.be.below(1e-13);
+      expect(relDiff(tt.ops.kernelMatvec(w, { X, Y, lengthscale })._data, dense(lsArr, Y)), `ℓ = ${String(ls)}, Y`).to.be.below(1e-13);
+    }
+    // hits: the 2nd call (X), and from the 2nd K(X, Y) call on, X and Y each when their ℓ is unchanged — at least the
+    // repeated ℓ = 0.7 and [0.5, 2] pairs (X: 2 hits + 2 from the square calls preceding the cross ones)
+    expect(scaledPointsStats.hits - hits0).to.be.at.least(4);
+    // a differentiated lengthscale is never served from the memo: its gradient matches central differences
+    const g = tt.grad((ls: tt.Tensor) => tt.dot(v, tt.ops.kernelMatvec(v, { X, lengthscale: ls })))(tt.tensor(0.7)) as tt.Tensor;
+    const h = 1e-5;
+    const fd = (tt.dot(v, tt.ops.kernelMatvec(v, { X, lengthscale: 0.7 + h })).item() - tt.dot(v, tt.ops.kernelMatvec(v, { X, lengthscale: 0.7 - h })).item()) / (2 * h);
+    expect(Math.abs(g.item() - fd)).to.be.below(1e-6 * Math.max(1, Math.abs(fd))); // O(h²) FD truncation + rounding/h
   });
 
   it('access(): diag() and column(i) equal the dense noise-free matrix, shift is the noise', () => {

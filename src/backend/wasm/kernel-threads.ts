@@ -1,98 +1,64 @@
 /**
- * Multi-core stationary kernel products (Node): when threads are requested (setWasmThreads(n) or
- * TRACETAPE_WASM_THREADS=n, the same switch as the gemm split), a product of ≥ `kernelThreadThreshold.pairs` kernel
- * pairs (the square case x1 = x2: from 3 threads on, since one thread there already halves the work) is split by rows of x1 into one contiguous slab per thread; n − 1 worker_threads and the main thread run
- * kprod_f64 on one shared WebAssembly memory (points, vectors and product are staged there once), each with its own
- * work area, and the main thread waits on the workers with Atomics.wait. The pool is created on first use and reused;
- * its workers are unref'd (an idle pool never keeps the process alive). Browsers: not available (the single-threaded
- * kernel runs there).
+ * Multi-core stationary kernel products, a job kind (OP_KPROD) of the one worker pool of threads.ts: when threads are
+ * requested (setWasmThreads(n) or TRACETAPE_WASM_THREADS=n, the same switch as the gemm split), a product of
+ * ≥ `kernelThreadThreshold.pairs` kernel pairs (the square case x1 = x2: from 3 threads on, since one thread there
+ * already halves the work) is split by rows of x1 into 4-row-aligned chunks that the calling thread and the pool's
+ * workers take from the pool's shared counter, each running kprod_f64 with its own work area on the pool's shared
+ * memory (points, vectors and product staged there; points that come back stay resident in the pool's cache). Node
+ * worker_threads or browser Web Workers, the calling thread blocking or spinning as for gemm (threads.ts).
  */
 import type { TypedArray } from '../../tensor/dtype.js';
-import { KERNELS_SHARED_WASM_BASE64 } from './kernels.generated.js';
-import { decodeBase64, simdSupported, type KernelExports } from './module.js';
-import { WasmHeap } from './heap.js';
-import { ResidentArrays, type Staged } from './resident.js';
-import { requestedThreads } from './threads.js';
-import { callKprod, kernelWorkBytes, stageF64, type ProfileShape } from './kernel-profile.js';
+import { TracetapeError } from '../../util/errors.js';
+import type { KernelExports } from './module.js';
+import type { Staged } from './resident.js';
+import { acquireWorkers, join, noteKernelSplit, post, requestedThreads, threadsInEffect } from './threads.js';
+import { ARGS, KPROD_ARGS, OP, OP_KPROD } from './worker-source.js';
+import { kernelWorkBytes, stageF64, type ProfileShape } from './kernel-profile.js';
 
 /** Kernel pairs (n·m) from which a product is split over the threads (with at least 8 rows). Mutable. */
 export const kernelThreadThreshold = { pairs: 1 << 18 };
 
-/** Control block of one worker: Int32 state word, then 4 float64 (a, c0, c1, c2), then 12 int32 arguments. */
-const CONTROL_BYTES = 112;
-const IDLE = 0, POSTED = 1, DONE = 2;
-
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { bytes, memory, control } = workerData;
-const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-const st = new Int32Array(control, 0, 1), f = new Float64Array(control, 16, 4), a = new Int32Array(control, 48, 12);
-for (;;) {
-  let s;
-  while ((s = Atomics.load(st, 0)) !== ${POSTED}) Atomics.wait(st, 0, s);
-  ex.kprod_f64(a[0], f[0], f[1], f[2], f[3], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
-  Atomics.store(st, 0, ${DONE});
-  Atomics.notify(st, 0);
-}
-`;
-
-interface Slot { st: Int32Array; f: Float64Array; a: Int32Array }
-interface KernelPool { ex: KernelExports; memory: WebAssembly.Memory; heap: WasmHeap; resident: ResidentArrays; workers: Slot[] }
-
-interface WorkerLike { unref(): void }
-interface WorkerThreadsModule { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike }
-
-let pool: KernelPool | null = null;
-let unavailable = '';
-
-function workerThreads(): WorkerThreadsModule | null {
-  const p = typeof process === 'object' && process !== null ? (process as unknown as { getBuiltinModule?: (id: string) => unknown }) : null;
-  const mod = p?.getBuiltinModule?.('node:worker_threads');
-  return mod ? (mod as WorkerThreadsModule) : null;
+/**
+ * Rows per chunk: a multiple of 4 (the kernel's row block, so every row's arithmetic equals the single-threaded run),
+ * about four chunks per thread (a thread slowed by other load takes fewer), at least 64 rows unless n is small (each
+ * call re-packs x2 per 256-row chunk: d·m copies against rows·m·d distance terms and rows·m exps).
+ */
+function kernelChunkRows(n: number, threads: number): number {
+  const ceil4 = (x: number): number => Math.max(4, Math.ceil(x / 4) * 4);
+  return Math.max(Math.min(64, ceil4(n / threads)), ceil4(n / (4 * threads)));
 }
 
-/** The pool with `threads − 1` workers (grown on demand), or null where worker threads or shared memory are missing. */
-function ensurePool(threads: number): KernelPool | null {
-  if (pool && pool.workers.length + 1 >= threads) return pool;
-  if (unavailable) return null;
-  const wt = workerThreads();
-  if (!wt || typeof SharedArrayBuffer !== 'function' || !simdSupported()) {
-    unavailable = 'worker_threads or SharedArrayBuffer unavailable';
-    return null;
-  }
-  try {
-    const bytes = decodeBase64(KERNELS_SHARED_WASM_BASE64);
-    if (!pool) {
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-      const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as KernelExports;
-      const heap = new WasmHeap(memory, 1024);
-      pool = { ex, memory, heap, resident: new ResidentArrays(heap, memory), workers: [] };
-    }
-    while (pool.workers.length + 1 < threads) {
-      const control = new SharedArrayBuffer(CONTROL_BYTES);
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory: pool.memory, control } });
-      w.unref();
-      pool.workers.push({ st: new Int32Array(control, 0, 1), f: new Float64Array(control, 16, 4), a: new Int32Array(control, 48, 12) });
-    }
-    return pool;
-  } catch (e) {
-    unavailable = `worker pool failed to start: ${String(e)}`;
-    return null;
+/** The calling thread's share: the same loop as the workers' kprodChunks (worker-source.ts). */
+function kprodLoop(ex: KernelExports, memory: WebAssembly.Memory, args: readonly number[]): void {
+  const [mode, deg, x1, x2, v, out, m, d, c, work, n, chunk, counter, params] = args;
+  const f = new Float64Array(memory.buffer, params, 4);
+  const ctr = new Int32Array(memory.buffer, counter, 1);
+  for (;;) {
+    const r = Atomics.add(ctr, 0, chunk);
+    if (r >= n) return;
+    ex.kprod_f64(mode, f[0], f[1], f[2], f[3], deg, x1, x2, v, out, m, d, c, work, r, Math.min(n, r + chunk));
   }
 }
 
 /**
  * The kernel product split over the pool (see the file comment); false (nothing written) when threads are off, the
- * product is small, or memory is exhausted, and the caller runs the single-threaded kernel.
+ * product is small, no worker is ready (a browser whose workers are still starting), or the pool's memory is
+ * exhausted, and the caller runs the single-threaded kernel. Throws when a worker failed.
  */
 export function threadedKernelProduct(shape: ProfileShape, x1: TypedArray, x2: TypedArray, v: TypedArray, out: TypedArray, n: number, m: number, d: number, c: number): boolean {
-  const threads = Math.min(requestedThreads(), Math.floor(n / 4));
-  if (threads <= 1 || n * m < kernelThreadThreshold.pairs) return false;
+  const wanted = Math.min(requestedThreads(), Math.floor(n / 4));
+  if (wanted <= 1 || n * m < kernelThreadThreshold.pairs) return false;
+  const square = x1 === x2 && n === m;
   // the square case on one thread evaluates each unordered pair once (kprod_sym_f64): as fast as 2 threads splitting
   // every pair, on one core; the split pays off from 3 threads on
-  if (x1 === x2 && n === m && threads < 3) return false;
-  const p = ensurePool(threads);
-  if (!p) return false;
+  if (square && wanted < 3) return false;
+  const got = acquireWorkers(wanted);
+  if (!got) return false;
+  const { p } = got;
+  const threads = got.workers.length + 1;
+  if (square && threads < 3) return false;
+  const chunk = kernelChunkRows(n, threads);
+  const workers = got.workers.slice(0, Math.ceil(n / chunk) - 1); // at most one worker per chunk beyond this thread's
   const { heap, resident, memory } = p;
   const staged: Staged[] = [];
   const allocated: number[] = [];
@@ -116,40 +82,42 @@ export function threadedKernelProduct(shape: ProfileShape, x1: TypedArray, x2: T
   const outPtr = heap.alloc(n * c * 8);
   if (outPtr < 0) return done(false);
   allocated.push(outPtr);
+  const params = heap.alloc(32);
+  if (params < 0) return done(false);
+  allocated.push(params);
+  new Float64Array(memory.buffer, params, 4).set([shape.a, shape.c0, shape.c1, shape.c2]);
   const workBytes = kernelWorkBytes(d, c);
   const works: number[] = [];
-  for (let t = 0; t < threads; t++) {
+  for (let t = 0; t <= workers.length; t++) {
     const w = heap.alloc(workBytes);
     if (w < 0) return done(false);
     allocated.push(w);
     works.push(w);
   }
-  // contiguous slabs of rows, multiples of 4 (the kernel's row block); the main thread takes the last one
-  const slab = Math.ceil(n / threads / 4) * 4;
-  let row = 0, used = 0;
-  for (const w of p.workers) {
-    if (used + 1 >= threads || row + slab >= n) break;
-    w.f[0] = shape.a; w.f[1] = shape.c0; w.f[2] = shape.c1; w.f[3] = shape.c2;
-    const a = w.a;
-    a[0] = shape.mode; a[1] = shape.deg; a[2] = s1.ptr; a[3] = s2.ptr; a[4] = sv.ptr; a[5] = outPtr;
-    a[6] = m; a[7] = d; a[8] = c; a[9] = works[used]; a[10] = row; a[11] = row + slab;
-    Atomics.store(w.st, 0, POSTED);
-    Atomics.notify(w.st, 0);
-    row += slab;
-    used++;
+  Atomics.store(new Int32Array(memory.buffer, p.counter, 1), 0, 0); // the pool's chunk counter: jobs never overlap
+  const args = [shape.mode, shape.deg, s1.ptr, s2.ptr, sv.ptr, outPtr, m, d, c, 0, n, chunk, p.counter, params];
+  const WORK = KPROD_ARGS.indexOf('work');
+  for (let i = 0; i < workers.length; i++) {
+    const ctl = workers[i].ctl;
+    args[WORK] = works[i + 1];
+    for (let a = 0; a < args.length; a++) ctl[ARGS + a] = args[a];
+    ctl[OP] = OP_KPROD;
+    post(workers[i]);
   }
-  callKprod(p.ex, shape, s1.ptr, s2.ptr, sv.ptr, outPtr, m, d, c, works[used], row, n);
-  for (let i = 0; i < used; i++) {
-    const st = p.workers[i].st;
-    while (Atomics.load(st, 0) !== DONE) Atomics.wait(st, 0, POSTED);
-    Atomics.store(st, 0, IDLE);
-  }
-  out.set(new Float64Array(memory.buffer, outPtr, n * c));
-  return done(true);
+  args[WORK] = works[0];
+  kprodLoop(p.ex, memory, args);
+  const t0 = performance.now();
+  let failed = false;
+  for (const w of workers) if (!join(w)) failed = true;
+  noteKernelSplit(performance.now() - t0);
+  if (!failed) out.set(new Float64Array(memory.buffer, outPtr, n * c));
+  done(true);
+  if (failed) throw new TracetapeError('kernelProduct', 'a kernel worker failed while computing its rows');
+  return true;
 }
 
-/** Why the kernel-product split is off, or the pool's size. */
+/** Why the kernel-product split is off, or how many threads a large kernel product uses. */
 export function kernelThreadsStatus(): string {
-  if (requestedThreads() <= 1) return 'one thread';
-  return pool ? `${pool.workers.length + 1} threads for kernel products of ≥ ${kernelThreadThreshold.pairs} pairs` : unavailable || 'pool not started yet';
+  const t = threadsInEffect();
+  return t > 1 ? `${t} threads (the shared wasm worker pool) for kernel products of ≥ ${kernelThreadThreshold.pairs} pairs` : 'one thread';
 }

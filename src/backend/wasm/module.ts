@@ -13,10 +13,6 @@ export interface KernelExports {
   gemm_f32(A: number, B: number, C: number, m: number, k: number, n: number, work: number): void;
   /** y (m) = A (m×k) · x (k), float32 (f32 accumulation). */
   gemv_f32(A: number, x: number, y: number, m: number, k: number): void;
-  /** y (n) = xᵀ B with x (k), B (k×n), float64. */
-  gevm_f64(x: number, B: number, y: number, k: number, n: number): void;
-  /** y (n) = xᵀ B with x (k), B (k×n), float32. */
-  gevm_f32(x: number, B: number, y: number, k: number, n: number): void;
   /** y (k) += Aᵀ x with A (m×k) row-major, x (m), float64 (the transpose-matvec; streams A once). */
   gemvt_f64(A: number, x: number, y: number, m: number, k: number): void;
   /** y (k) += Aᵀ x with A (m×k) row-major, x (m), float32 (f32 accumulation). */

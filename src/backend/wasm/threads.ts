@@ -8,7 +8,8 @@
  * all); products under `threadThreshold.matmul` multiply-adds stay on one thread. Workers start asynchronously; Node
  * waits for a starting worker when it first needs it, a browser uses only the workers that are ready (await
  * `wasmThreadsReady()`). The same pool runs random.fillBootstrapMeans' resamples (threadedBootstrapMeans), growing
- * it to the thread count that call asks for. The pool's shared memory has its own allocator and resident cache (same
+ * it to the thread count that call asks for, and the stationary kernel products' row chunks (kernel-threads.ts, through
+ * acquireWorkers/post/join). The pool's shared memory has its own allocator and resident cache (same
  * policy as the single-threaded one). Platform glue (worker creation, blocking probe) lives in worker-host.ts; the
  * workers' control-block layout and source text in worker-source.ts.
  */
@@ -29,8 +30,10 @@ const MAX_THREADS = 64;
 /** How long Node waits for a starting worker before leaving it out (ms). */
 const START_TIMEOUT_MS = 10_000;
 
-interface WorkerSlot { ctl: Int32Array; work: number; tile: number; handle: WorkerHandle; failure: string }
-interface Pool {
+/** One pooled worker: its control block, gemm packing buffer and scratch tile (in the pool's memory), and its failure. */
+export interface WorkerSlot { ctl: Int32Array; work: number; tile: number; handle: WorkerHandle; failure: string }
+/** The pool: its shared memory, allocator, resident cache and the calling thread's instance of the kernels. */
+export interface Pool {
   ex: KernelExports;
   memory: WebAssembly.Memory;
   heap: WasmHeap;
@@ -56,6 +59,7 @@ let compiling: Promise<void> | null = null;
 let poolsCreated = 0;
 let workersStarted = 0;
 let splits = 0;
+let kernelSplits = 0;
 let waitedMs = 0;
 
 /**
@@ -142,14 +146,16 @@ export interface WasmThreadsInfo {
   thresholdMultiplyAdds: number;
   /** Products split over the pool so far. */
   splits: number;
+  /** Stationary kernel products (kernel-threads.ts) split over the pool so far. */
+  kernelSplits: number;
   /**
    * Milliseconds the calling thread has spent waiting for its workers once no chunk was left (spinning, on a browser's
    * main thread: CPU time burnt; blocked elsewhere): at most about one chunk's time per product.
    */
   waitedMs: number;
   /**
-   * Jobs each current worker has taken part in (counted by the worker itself): split products (one per batch) and
-   * bootstrap jobs (one per threadedBootstrapMeans call that posted to it).
+   * Jobs each current worker has taken part in (counted by the worker itself): split products (one per batch),
+   * bootstrap jobs (one per threadedBootstrapMeans call that posted to it) and split kernel products.
    */
   jobs: number[];
   /** Rows of C each current worker has computed (counted by the worker; the calling thread computed the rest). */
@@ -176,6 +182,7 @@ export function wasmThreadsInfo(): WasmThreadsInfo {
     crossOriginIsolated: crossOriginIsolation(),
     thresholdMultiplyAdds: threadThreshold.matmul,
     splits,
+    kernelSplits,
     waitedMs,
     jobs: p ? p.workers.map((w) => Atomics.load(w.ctl, JOBS)) : [],
     rows: p ? p.workers.map((w) => Atomics.load(w.ctl, ROWS)) : [],
@@ -308,7 +315,7 @@ function awaitStart(workers: WorkerSlot[]): WorkerSlot[] {
  * The pool and at most `maxThreads − 1` workers a job may use now (in Node, starting ones are waited for; elsewhere
  * only ready ones), or null when the split is off, unavailable, or no worker is ready yet. Every job kind starts here.
  */
-function acquireWorkers(maxThreads = requested): { p: Pool; workers: WorkerSlot[] } | null {
+export function acquireWorkers(maxThreads = requested): { p: Pool; workers: WorkerSlot[] } | null {
   if (maxThreads <= 1) return null;
   const p = ensurePool(maxThreads);
   if (!p) return null;
@@ -318,7 +325,7 @@ function acquireWorkers(maxThreads = requested): { p: Pool; workers: WorkerSlot[
 }
 
 /** Hand the job written into the worker's control words to it. */
-function post(w: WorkerSlot): void {
+export function post(w: WorkerSlot): void {
   Atomics.store(w.ctl, STATE, POSTED);
   Atomics.notify(w.ctl, STATE);
 }
@@ -327,7 +334,7 @@ function post(w: WorkerSlot): void {
  * Wait until the worker has finished its posted job — blocking in Atomics.wait where this thread may, else spinning
  * on Atomics.load (a browser's main thread) — and mark it idle; false when the job threw in the worker.
  */
-function join(w: WorkerSlot): boolean {
+export function join(w: WorkerSlot): boolean {
   const c = w.ctl;
   if (canBlock()) {
     while (Atomics.load(c, STATE) !== DONE) Atomics.wait(c, STATE, POSTED);
@@ -337,6 +344,12 @@ function join(w: WorkerSlot): boolean {
   const ok = c[ERR] === 0;
   Atomics.store(c, STATE, IDLE);
   return ok;
+}
+
+/** Count a kernel product split over the pool (kernel-threads.ts) and the time the calling thread waited for its workers. */
+export function noteKernelSplit(waited: number): void {
+  kernelSplits++;
+  waitedMs += waited;
 }
 
 /**

@@ -6,10 +6,11 @@
 import { Tensor } from '../../tensor/index.js';
 import { type StationaryFamily } from '../../backend/index.js';
 import { profile } from '../../backend/cpu/index.js';
-import { add, div, mul } from '../index.js';
+import { add, mul } from '../index.js';
 import { TracetapeError, check, checkOptions, describe, fmtShape } from '../../util/errors.js';
 import { makePortable, registerPortable } from '../../util/portable.js';
 import { stationaryProduct } from './stationary-product.js';
+import { scaledPoints } from './scaled-points.js';
 import { asColumns, checkPositive, scalarParam } from './columns.js';
 import type { LinearOperator, MatrixAccess } from './types.js';
 
@@ -65,8 +66,9 @@ function kernelMatvecImpl(v: Tensor, params: KernelParams): Tensor {
   const fn = 'kernelMatvec';
   const r = resolve(fn, params);
   const { V, restore } = asColumns(fn, v, r.m);
-  const Xs = div(r.X, r.ls);
-  const Ys = r.Y === null ? Xs : div(r.Y, r.ls);
+  // X / ℓ memoised across calls when not differentiated (the wasm backend then keeps the same array resident)
+  const Xs = scaledPoints(r.X, r.ls);
+  const Ys = r.Y === null ? Xs : scaledPoints(r.Y, r.ls);
   let out = mul(stationaryProduct(r.family, 0, Xs, Ys, V), r.variance);
   if (r.noise !== null) out = add(out, mul(V, r.noise));
   return restore(out);
