@@ -198,19 +198,25 @@ export interface HessenbergAdjointInput {
  */
 export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<P>): Float64Array {
   const { n, m, Q, H, r, c, dQ, dH, dr, dc, projection, symmetric } = inp;
+  // The products with rows of Q: on Q itself where it lives in wasm memory (allocateBasis), else the TypeScript loops
+  // (never a mirror, see lanczosAdjointProjected).
+  const gs = new GramSchmidtRows(Q, m, n, false);
+  const s = new Float64Array(m);
   const gamma = new Float64Array(m);
   let lam = Float64Array.from(dr);
-  for (let j = 0; j < m; j++) gamma[j] = dH[j * m + m - 1] - dotRaw(Q, j * n, lam, 0, n);
-  for (let j = 0; j < m; j++) axpyRaw(gamma[j], Q, j * n, lam, 0, n);
+  gs.project(m, lam, s);
+  for (let j = 0; j < m; j++) gamma[j] = dH[j * m + m - 1] - s[j];
+  gs.combine(m, gamma, lam, 1);
   // Π_γ = −c̄ c e1e1ᵀ + H dHᵀ − dQ Qᵀ  (m×m).
   const Pi = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     const lo = symmetric ? Math.max(0, i - 1) : Math.max(0, i - 1);
     const hi = symmetric ? Math.min(m - 1, i + 1) : m - 1;
+    if (dQ) gs.project(m, dQ.subarray(i * n, i * n + n), s);
     for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let l = lo; l <= hi; l++) s += H[i * m + l] * dH[j * m + l];
-      Pi[i * m + j] = dQ ? s - dotRaw(dQ, i * n, Q, j * n, n) : s;
+      let t = 0;
+      for (let l = lo; l <= hi; l++) t += H[i * m + l] * dH[j * m + l];
+      Pi[i * m + j] = dQ ? t - s[j] : t;
     }
   }
   Pi[0] -= dc * c;
@@ -218,26 +224,29 @@ export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<
   const Lambda = symmetric ? null : allocate('float64', m * n) as Float64Array;
   let lamPlus = new Float64Array(n);
   const u = new Float64Array(n);
-  const s = new Float64Array(m);
+  const coef = new Float64Array(m);
   let next = new Float64Array(n);
   for (let k = m - 1; k >= 0; k--) {
     const qOff = k * n;
     if (projection) {
       const top = Math.min(k + 1, m - 1);
-      for (let j = 0; j <= top; j++) s[j] = dotRaw(Q, j * n, lam, 0, n);
-      for (let j = 0; j <= top; j++) axpyRaw(dH[j * m + k] - s[j], Q, j * n, lam, 0, n);
+      gs.project(top + 1, lam, s);
+      for (let j = 0; j <= top; j++) coef[j] = dH[j * m + k] - s[j];
+      gs.combine(top + 1, coef, lam, 1);
     }
     if (symmetric) mv.applyAndAccumulate(lam, Q.subarray(qOff, qOff + n), u, `adjoint iteration ${k}`);
     else mv.transposeAndAccumulate(Q.subarray(qOff, qOff + n), lam, u, `adjoint iteration ${k}`);
+    gs.project(k + 1, u, s);
     for (let j = 0; j <= k; j++) {
       const w = j === k ? 0.5 : 1;
-      Gamma[k * m + j] = w * (Pi[k * m + j] - dotRaw(u, 0, Q, j * n, n));
+      Gamma[k * m + j] = w * (Pi[k * m + j] - s[j]);
     }
     if (Lambda) Lambda.set(lam, k * n);
     // ξ = dq_k + γ_k r + Σ_j (Γ[k,j] + Γ[j,k]) q_j
     for (let i = 0; i < n; i++) next[i] = gamma[k] * r[i];
     if (dQ) axpyRaw(1, dQ, qOff, next, 0, n);
-    for (let j = 0; j < m; j++) axpyRaw(Gamma[k * m + j] + Gamma[j * m + k], Q, j * n, next, 0, n);
+    for (let j = 0; j < m; j++) coef[j] = Gamma[k * m + j] + Gamma[j * m + k];
+    gs.combine(m, coef, next, 1);
     const a = H[k * m + k];
     for (let i = 0; i < n; i++) next[i] += u[i] - a * lam[i];
     if (symmetric) {

@@ -236,6 +236,30 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
       return { matvec: (v, th) => tt.add(lap(v, k), tt.mul(th, v)), theta: tt.tensor(f64(r, n, 0.5)), v0: tt.tensor(f64(r, n)) };
     }
 
+    /** Pull back the pairing of run(v0, θ) with cts, counting the wasm-basis products of each pass and the mirrors made. */
+    interface Counted { Q: Float64Array; fwd: number; bwd: number; mirrors: number; grads: tt.Tensor[] }
+    function pullbackCounted(limit: number, run: (v: tt.Tensor, th: tt.Tensor) => Record<string, tt.Tensor>, cts: Record<string, tt.Tensor>, v0: tt.Tensor, theta: tt.Tensor): Counted {
+      gramSchmidtThresholds.wasmMinLength = limit;
+      // count the mirrors (second copies of the basis in the shared kernels heap) made in either pass
+      let mirrors = 0;
+      const create = WasmRowBasis.create;
+      WasmRowBasis.create = (rows: number, len: number): WasmRowBasis | null => { mirrors++; return create.call(WasmRowBasis, rows, len); };
+      try {
+        const p0 = wasmBasisStats.products;
+        let Q: Float64Array | null = null;
+        const [, pb] = tt.vjp((v: tt.Tensor, th: tt.Tensor) => {
+          const res = run(v, th);
+          Q = res.Q._data as Float64Array;
+          return pairing(res, cts);
+        }, v0, theta);
+        const p1 = wasmBasisStats.products;
+        const grads = pb(tt.tensor(1)) as tt.Tensor[];
+        return { Q: Q!, fwd: p1 - p0, bwd: wasmBasisStats.products - p1, mirrors, grads };
+      } finally {
+        WasmRowBasis.create = create;
+      }
+    }
+
     it('lanczos (reortho full, n = 324 ≥ the wasm threshold): α, β, Q, residual agree with the TypeScript path to 1e-12 relative', () => {
       const { matvec, theta, v0 } = operator(18, 70);
       const run = (limit: number): tt.krylov.LanczosResult => {
@@ -342,27 +366,9 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
         Q: tt.tensor(f64(r, K * n), { shape: [K, n] }), alphas: tt.tensor(f64(r, K)), betas: tt.tensor(f64(r, K - 1)),
         residual: tt.tensor(f64(r, n)), initNormInv: tt.tensor(r()),
       };
-      const pullback = (limit: number): { Q: Float64Array; fwd: number; bwd: number; mirrors: number; grads: tt.Tensor[] } => {
-        gramSchmidtThresholds.wasmMinLength = limit;
-        // count the mirrors (second copies of the basis in the shared kernels heap) made in either pass
-        let mirrors = 0;
-        const create = WasmRowBasis.create;
-        WasmRowBasis.create = (rows: number, len: number): WasmRowBasis | null => { mirrors++; return create.call(WasmRowBasis, rows, len); };
-        try {
-          const p0 = wasmBasisStats.products;
-          let Q: Float64Array | null = null;
-          const [, pb] = tt.vjp((v: tt.Tensor, th: tt.Tensor) => {
-            const res = tt.krylov.lanczos(matvec, v, th, { depth: K, reortho: 'full' });
-            Q = res.Q._data as Float64Array;
-            return pairing(res as unknown as Record<string, tt.Tensor>, cts);
-          }, v0, theta);
-          const p1 = wasmBasisStats.products;
-          const grads = pb(tt.tensor(1)) as tt.Tensor[];
-          return { Q: Q!, fwd: p1 - p0, bwd: wasmBasisStats.products - p1, mirrors, grads };
-        } finally {
-          WasmRowBasis.create = create;
-        }
-      };
+      const run = (v: tt.Tensor, th: tt.Tensor): Record<string, tt.Tensor> =>
+        tt.krylov.lanczos(matvec, v, th, { depth: K, reortho: 'full' }) as unknown as Record<string, tt.Tensor>;
+      const pullback = (limit: number): Counted => pullbackCounted(limit, run, cts, v0, theta);
       const onWasm = pullback(256), onTs = pullback(Infinity);
       expect(basisOnWasm(onWasm.Q)).to.equal(true);
       expect(basisOnWasm(onTs.Q)).to.equal(false);
@@ -381,6 +387,33 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
       const gb = tt.grad(loss('backprop'), { argnums: [0, 1] })(v0, theta) as tt.Tensor[];
       for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), gb[i].data()), `backprop argument ${i}`).to.be.below(1e-9);
       tt.testing.checkGrads(loss('adjoint'), [v0, theta], { rtol: 1e-6, directions: 3 });
+    });
+
+    it('arnoldi (full and none, n = 324): the adjoint runs its products on the wasm-resident Q (no mirror); gradients equal the TypeScript path, backprop and finite differences', () => {
+      const { matvec, theta, v0 } = operator(18, 77);
+      const n = 324, K = 10;
+      const r = rng(78);
+      const cts: Record<string, tt.Tensor> = {
+        Q: tt.tensor(f64(r, K * n), { shape: [K, n] }), H: tt.tensor(f64(r, K * K), { shape: [K, K] }),
+        residual: tt.tensor(f64(r, n)), initNormInv: tt.tensor(r()),
+      };
+      for (const reortho of ['full', 'none'] as const) {
+        const loss = (gradient: 'adjoint' | 'backprop') => (v: tt.Tensor, th: tt.Tensor): Record<string, tt.Tensor> =>
+          tt.krylov.arnoldi(matvec, v, th, { depth: K, reortho, gradient }) as unknown as Record<string, tt.Tensor>;
+        const onWasm = pullbackCounted(256, loss('adjoint'), cts, v0, theta), onTs = pullbackCounted(Infinity, loss('adjoint'), cts, v0, theta);
+        expect(basisOnWasm(onWasm.Q), reortho).to.equal(true);
+        expect(onWasm.fwd, reortho).to.equal((reortho === 'full' ? 4 : 2) * K);
+        expect(onWasm.bwd, reortho).to.be.at.least(2 * K);
+        expect([onWasm.mirrors, onTs.fwd, onTs.bwd], reortho).to.deep.equal([0, 0, 0]);
+        // same arithmetic up to the summation order of the products (see the Lanczos case): 1e-12 relative
+        for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), onTs.grads[i].data()), `${reortho} argument ${i}`).to.be.below(1e-12);
+        gramSchmidtThresholds.wasmMinLength = 256;
+        const gb = tt.grad((v: tt.Tensor, th: tt.Tensor) => pairing(loss('backprop')(v, th), cts), { argnums: [0, 1] })(v0, theta) as tt.Tensor[];
+        // the adjoint with projection 'none' is exact for the unprojected recursion only up to the loss of orthogonality
+        // of Q (one Gram–Schmidt pass, 10 steps of a well-conditioned operator): 1e-7 relative; 'full': rounding level
+        for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), gb[i].data()), `${reortho} backprop argument ${i}`).to.be.below(reortho === 'full' ? 1e-9 : 1e-7);
+        if (reortho === 'full') tt.testing.checkGrads((v: tt.Tensor, th: tt.Tensor) => pairing(loss('adjoint')(v, th), cts), [v0, theta], { rtol: 1e-6, directions: 3 });
+      }
     });
 
     it('the wasm memory of a Lanczos basis is released when Q is garbage-collected', async () => {
