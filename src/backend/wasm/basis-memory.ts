@@ -34,8 +34,15 @@ function importedModule(): WebAssembly.Module | null {
 
 const registry = new WeakMap<ArrayBuffer, WasmBasis>();
 
-/** Products run on wasm-resident bases since process start (for tests that check which path ran). */
-export const wasmBasisStats = { products: 0 };
+/**
+ * Products run on wasm-resident bases since process start (for tests that check which path ran), and the bytes of wasm
+ * memory held by bases not yet collected (counted from allocation until the collector finalises the basis's buffer;
+ * process.memoryUsage().arrayBuffers does not include wasm memory, so memory probes add this).
+ */
+export const wasmBasisStats = { products: 0, liveBytes: 0 };
+
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<number>((bytes) => { wasmBasisStats.liveBytes -= bytes; }) : null;
 
 /** A K×n float64 matrix stored in its own wasm memory, with staging buffers for one n-vector and 2K coefficients. */
 export class WasmBasis {
@@ -73,6 +80,8 @@ export class WasmBasis {
       const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
       const basis = new WasmBasis(k, memory, rows, n);
       registry.set(basis.Q.buffer as ArrayBuffer, basis);
+      wasmBasisStats.liveBytes += pages * PAGE;
+      finalizer?.register(basis.Q.buffer, pages * PAGE);
       return basis;
     } catch {
       return null; // out of memory or address space: the caller falls back to a plain array
