@@ -33,7 +33,7 @@ function wave(n: number, a: number, b: number): tt.Tensor {
   return tt.tensor(d);
 }
 
-interface Row { fwd: number; bwd: number; peak: number }
+interface Row { fwd: number; bwd: number; peak: number; rss: number }
 
 /**
  * One forward (vjp) + backward (pullback) of loss = Σ w_k α_k + Σ β_k² + ⟨r, r⟩ (Q receives no cotangent).
@@ -55,7 +55,8 @@ function runOnce(op: ReturnType<typeof laplacianPlusDiagonal>, K: number, mode: 
   const t2 = performance.now();
   if (op.live.on) gc();
   if (!Number.isFinite(g._data[0])) throw new Error('krylov bench: non-finite gradient');
-  return { fwd: t1 - t0, bwd: t2 - t1, peak: op.probe.result().heapBytes };
+  const mem = op.probe.result();
+  return { fwd: t1 - t0, bwd: t2 - t1, peak: mem.heapBytes, rss: mem.rssBytes };
 }
 
 function median(xs: number[]): number {
@@ -106,7 +107,8 @@ function lanczosTable(side: number, Ks: number[], reortho: Reortho): { md: strin
     }
     const fwd = median(adj.map((r) => r.fwd)), bwd = median(adj.map((r) => r.bwd));
     const livePeak = (mode: Mode): number => liveRun(mode).peak;
-    const peak = single ? adj[0].peak : livePeak('adjoint');
+    const memRun = single ? adj[0] : liveRun('adjoint');
+    const peak = memRun.peak;
     const basis = 8 * n * K;
     let bpCell = 'skipped', bpMem = `skipped (est. ${mib(backpropBytes(n, K, reortho))})`;
     if (backpropBytes(n, K, reortho) <= BACKPROP_BUDGET) {
@@ -118,11 +120,11 @@ function lanczosTable(side: number, Ks: number[], reortho: Reortho): { md: strin
     const ratio = bwd / fwd, memRatio = peak / basis;
     if (ratio > 1.5) misses.push(`n = ${n}, K = ${K}, reortho '${reortho}': adjoint backward ${ratio.toFixed(2)}× forward (target ≤ 1.5×)`);
     if (memRatio > 1.2) misses.push(`n = ${n}, K = ${K}, reortho '${reortho}': adjoint peak memory ${memRatio.toFixed(2)}× the K Lanczos vectors (target ≤ 1.2×)`);
-    rows.push([K, `${fwd.toFixed(0)} ms`, `${bwd.toFixed(0)} ms`, ratio.toFixed(2), bpCell, mib(basis), `${mib(peak)} (${memRatio.toFixed(2)}×)`, `${((K + MEMORY_FLOOR_VECTORS) / K).toFixed(2)}×`, bpMem]);
+    rows.push([K, `${fwd.toFixed(0)} ms`, `${bwd.toFixed(0)} ms`, ratio.toFixed(2), bpCell, mib(basis), `${mib(peak)} (${memRatio.toFixed(2)}×)`, `${mib(memRun.rss)} (${(memRun.rss / basis).toFixed(2)}×)`, `${((K + MEMORY_FLOOR_VECTORS) / K).toFixed(2)}×`, bpMem]);
     process.stderr.write(`krylov bench: n=${n} K=${K} reortho=${reortho} done\n`);
   }
-  const md = `**n = ${n} (${side}×${side} grid), reortho '${reortho}'** — times are ${n > 5e4 ? 'from one run (with GC sampling on)' : 'medians of ≥ 3 back-to-back runs (≥ 1 s in all, no forced GC)'}; memory is the peak of live JS heap + ArrayBuffers above the pre-call baseline during forward + backward, sampled after a full GC at every matvec (a separate run from the timed ones).\n\n` +
-    table(['K', 'forward', 'adjoint backward', 'bwd/fwd', 'backprop backward (×fwd)', 'K Lanczos vectors', 'adjoint peak (×vectors)', 'floor (×vectors)', 'backprop peak (×vectors)'], rows);
+  const md = `**n = ${n} (${side}×${side} grid), reortho '${reortho}'** — times are ${n > 5e4 ? 'from one run (with GC sampling on)' : 'medians of ≥ 3 back-to-back runs (≥ 1 s in all, no forced GC)'}; memory is the peak of live JS heap + ArrayBuffers + the wasm memory of Krylov bases (a 'full' basis lives there) above the pre-call baseline during forward + backward, sampled after a full GC at every matvec (a separate run from the timed ones); RSS growth is the process's resident set above the same baseline (a cross-check that sees every allocation, but not memory freed earlier and reused).\n\n` +
+    table(['K', 'forward', 'adjoint backward', 'bwd/fwd', 'backprop backward (×fwd)', 'K Lanczos vectors', 'adjoint peak (×vectors)', 'adjoint peak RSS growth (×vectors)', 'floor (×vectors)', 'backprop peak (×vectors)'], rows);
   return { md, misses };
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { wasmBasisStats } from '../src/backend/index.js';
 
 /** True when the script was started with --quick (smaller sizes, fewer repeats). */
 export const quick = process.argv.includes('--quick');
@@ -41,17 +42,17 @@ export class MemoryProbe {
   start(): void {
     gc();
     const m = process.memoryUsage();
-    this.baseHeap = m.heapUsed + m.arrayBuffers; this.baseRss = m.rss;
+    this.baseHeap = m.heapUsed + m.arrayBuffers + wasmBasisStats.liveBytes; this.baseRss = m.rss;
     this.peakHeap = this.baseHeap; this.peakRss = this.baseRss;
   }
   /** Record the current usage; call it from inside long loops (e.g. an onProgress callback). */
   tick(): void {
     const m = process.memoryUsage();
-    const h = m.heapUsed + m.arrayBuffers;
+    const h = m.heapUsed + m.arrayBuffers + wasmBasisStats.liveBytes;
     if (h > this.peakHeap) this.peakHeap = h;
     if (m.rss > this.peakRss) this.peakRss = m.rss;
   }
-  /** Peak above baseline, in bytes: heap (JS heap + ArrayBuffers) and RSS. */
+  /** Peak above baseline, in bytes: heap (JS heap + ArrayBuffers + wasm memory of Krylov bases, which arrayBuffers omits) and RSS. */
   result(): { heapBytes: number; rssBytes: number } {
     this.tick();
     return { heapBytes: this.peakHeap - this.baseHeap, rssBytes: this.peakRss - this.baseRss };

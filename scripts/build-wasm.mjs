@@ -35,6 +35,10 @@ if (!source.includes(ownMemory)) throw new Error(`build-wasm: kernels.wat must d
 const bytes = assemble('kernels.wat', source, { simd: true, bulk_memory: true });
 const sharedBytes = assemble('kernels-shared.wat', source.replace(ownMemory, '(import "env" "memory" (memory 1 65536 shared))'),
   { simd: true, bulk_memory: true, threads: true });
+// and a variant importing a plain (non-shared) memory as env.memory: one instance per dedicated, fixed-size memory
+// (e.g. a Krylov basis that lives in wasm memory as a tensor's storage, see src/backend/wasm/basis-memory.ts)
+const importedBytes = assemble('kernels-imported.wat', source.replace(ownMemory, '(import "env" "memory" (memory 1))'),
+  { simd: true, bulk_memory: true });
 
 const chunks = (b) => (b.toString('base64').match(/.{1,100}/g) ?? []).map((l) => `  '${l}'`).join(' +\n') + ';';
 const text = [
@@ -45,6 +49,9 @@ const text = [
   `/** The same kernels importing a shared memory as env.memory (${sharedBytes.length} bytes), base64: for worker threads. */`,
   'export const KERNELS_SHARED_WASM_BASE64 =',
   chunks(sharedBytes),
+  `/** The same kernels importing a plain (non-shared) memory as env.memory (${importedBytes.length} bytes), base64: one instance per dedicated memory. */`,
+  'export const KERNELS_IMPORTED_WASM_BASE64 =',
+  chunks(importedBytes),
   '',
 ].join('\n');
 

@@ -5,3 +5,4 @@ export { cpuBackend, gemm, gemv, MAX_ORDER } from './cpu/index.js';
 export { gpujsBackend, gpujsThresholds, type GpujsThresholds } from './gpujs/index.js';
 export { setWasmThreads, wasmThreadsReady, wasmThreadsInfo, terminateWasmThreads, type WasmThreadsInfo } from './wasm/index.js';
 export { WasmRowBasis } from './wasm/gemvt.js';
+export { WasmBasis, wasmBasisStats } from './wasm/basis-memory.js';

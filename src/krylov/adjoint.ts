@@ -5,7 +5,7 @@
  */
 import { allocate, type TypedArray } from '../tensor/index.js';
 import type { MatvecVjp } from './matvec.js';
-import { axpyRaw, combineRows, dotRaw, projectRows } from './vectors.js';
+import { GramSchmidtRows, axpyRaw, dotRaw } from './vectors.js';
 import { projectedAfter, projectedBefore, scaleAdd, threeTermAfter, threeTermBefore } from './adjoint-kernels.js';
 
 /**
@@ -101,13 +101,18 @@ export interface LanczosProjectedInput {
  *   ⟨dq_k, q_j⟩), nothing of size m×m besides Γ;
  * - the terms Σ_{j≤k} Γ[k, j] q_j of λ_{k−1} (k ≥ 1) are not added: the projection at the start of step k − 1 replaces
  *   every component of λ_{k−1} along q_0..q_k by dH[·, k−1], so with orthonormal Q they cancel exactly (the results
- *   differ only by rounding times the loss of orthogonality of Q). At k = 0 (the final λ_{−1}) they are kept.
+ *   differ only by rounding times the loss of orthogonality of Q). At k = 0 (the final λ_{−1}) they are kept;
+ * - the products with rows of Q run on the wasm gemv/gemvt kernels directly on Q when the forward stored Q in wasm
+ *   memory (GramSchmidtRows without a mirror), else as TypeScript loops.
  */
 export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: MatvecVjp<P>): Float64Array {
   const { n, m, Q, alphas, betas, r, c, dQ, dAlphas, dBetas, dr, dc } = inp;
   // Tridiagonal H and dH within the m-block.
   const h = (i: number, j: number): number => (i === j ? alphas[i] : (j === i + 1 || j === i - 1) && Math.min(i, j) < m - 1 ? betas[Math.min(i, j)] : 0);
   const dh = (i: number, j: number): number => (i < 0 || j < 0 || i >= m || j >= m ? 0 : i === j ? dAlphas[i] : (j === i + 1 || j === i - 1) ? 0.5 * dBetas[Math.min(i, j)] : 0);
+  // The products with rows of Q: on Q itself where it lives in wasm memory (allocateBasis), else the TypeScript loops
+  // (never a mirror: a second copy of the basis during the backward pass would double its memory).
+  const gs = new GramSchmidtRows(Q, m, n, false);
   const s = new Float64Array(m);
   const coef = new Float64Array(m);
   // γ_j = dH[j, m−1] − ⟨q_j, dr⟩;  λ_{m−1} = dr + Σ_j γ_j q_j.
@@ -115,10 +120,10 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
   let lam = new Float64Array(n);
   if (dr) {
     scaleAdd(lam, 1, dr, 0, null, 0, n);
-    projectRows(Q, m, n, lam, s);
+    gs.project(m, lam, s);
   }
   for (let j = 0; j < m; j++) gamma[j] = dh(j, m - 1) - (dr ? s[j] : 0);
-  combineRows(Q, m, n, gamma, lam, 1);
+  gs.combine(m, gamma, lam, 1);
   let P = new Float64Array(n);
   const G = new Float64Array((m * (m + 1)) / 2);
   const gi = (k: number, j: number): number => (k * (k + 1)) / 2 + j;
@@ -127,21 +132,21 @@ export function lanczosAdjointProjected<P>(inp: LanczosProjectedInput, mv: Matve
     const qOff = k * n;
     // Projection: replace the components of λ_k along q_0..q_top by dH[0..top, k].
     const top = Math.min(k + 1, m - 1);
-    projectRows(Q, top + 1, n, lam, s);
+    gs.project(top + 1, lam, s);
     for (let j = 0; j <= top; j++) coef[j] = dh(j, k) - s[j];
-    combineRows(Q, top + 1, n, coef, lam, 1);
+    gs.combine(top + 1, coef, lam, 1);
     // P ← −β_k λ_{k+1} + dq_k + γ_k r + Σ_{j>k} Γ[j, k] q_j   (λ_m = 0).
     const bk = k < m - 1 ? betas[k] : 0;
     const gk = gamma[k];
     projectedBefore(P, bk, gk, r, dQ, qOff, n);
     if (k < m - 1) {
       for (let j = k + 1; j < m; j++) coef[j - k - 1] = G[gi(j, k)];
-      combineRows(Q.subarray(qOff + n), m - k - 1, n, coef, P, 1);
+      gs.combine(m - k - 1, coef, P, 1, k + 1);
     }
     u = mv.applyAccumulate(lam, Q.subarray(qOff, qOff + n), `adjoint iteration ${k}`);
     // Γ[k, j] = w (Π[k, j] − ⟨u, q_j⟩), j ≤ k, Π = −c̄ c e1e1ᵀ + H dHᵀ − dQ Qᵀ.
-    projectRows(Q, k + 1, n, u, s);
-    if (dQ) { projectRows(Q, k + 1, n, dQ.subarray(qOff, qOff + n), coef); for (let j = 0; j <= k; j++) s[j] += coef[j]; }
+    gs.project(k + 1, u, s);
+    if (dQ) { gs.project(k + 1, dQ.subarray(qOff, qOff + n), coef); for (let j = 0; j <= k; j++) s[j] += coef[j]; }
     for (let j = 0; j <= k; j++) {
       let pi = 0;
       if (j >= k - 2) for (let l = Math.max(0, k - 1); l <= Math.min(m - 1, k + 1); l++) pi += h(k, l) * dh(j, l);
@@ -193,19 +198,25 @@ export interface HessenbergAdjointInput {
  */
 export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<P>): Float64Array {
   const { n, m, Q, H, r, c, dQ, dH, dr, dc, projection, symmetric } = inp;
+  // The products with rows of Q: on Q itself where it lives in wasm memory (allocateBasis), else the TypeScript loops
+  // (never a mirror, see lanczosAdjointProjected).
+  const gs = new GramSchmidtRows(Q, m, n, false);
+  const s = new Float64Array(m);
   const gamma = new Float64Array(m);
   let lam = Float64Array.from(dr);
-  for (let j = 0; j < m; j++) gamma[j] = dH[j * m + m - 1] - dotRaw(Q, j * n, lam, 0, n);
-  for (let j = 0; j < m; j++) axpyRaw(gamma[j], Q, j * n, lam, 0, n);
+  gs.project(m, lam, s);
+  for (let j = 0; j < m; j++) gamma[j] = dH[j * m + m - 1] - s[j];
+  gs.combine(m, gamma, lam, 1);
   // Π_γ = −c̄ c e1e1ᵀ + H dHᵀ − dQ Qᵀ  (m×m).
   const Pi = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     const lo = symmetric ? Math.max(0, i - 1) : Math.max(0, i - 1);
     const hi = symmetric ? Math.min(m - 1, i + 1) : m - 1;
+    if (dQ) gs.project(m, dQ.subarray(i * n, i * n + n), s);
     for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let l = lo; l <= hi; l++) s += H[i * m + l] * dH[j * m + l];
-      Pi[i * m + j] = dQ ? s - dotRaw(dQ, i * n, Q, j * n, n) : s;
+      let t = 0;
+      for (let l = lo; l <= hi; l++) t += H[i * m + l] * dH[j * m + l];
+      Pi[i * m + j] = dQ ? t - s[j] : t;
     }
   }
   Pi[0] -= dc * c;
@@ -213,26 +224,29 @@ export function hessenbergAdjoint<P>(inp: HessenbergAdjointInput, mv: MatvecVjp<
   const Lambda = symmetric ? null : allocate('float64', m * n) as Float64Array;
   let lamPlus = new Float64Array(n);
   const u = new Float64Array(n);
-  const s = new Float64Array(m);
+  const coef = new Float64Array(m);
   let next = new Float64Array(n);
   for (let k = m - 1; k >= 0; k--) {
     const qOff = k * n;
     if (projection) {
       const top = Math.min(k + 1, m - 1);
-      for (let j = 0; j <= top; j++) s[j] = dotRaw(Q, j * n, lam, 0, n);
-      for (let j = 0; j <= top; j++) axpyRaw(dH[j * m + k] - s[j], Q, j * n, lam, 0, n);
+      gs.project(top + 1, lam, s);
+      for (let j = 0; j <= top; j++) coef[j] = dH[j * m + k] - s[j];
+      gs.combine(top + 1, coef, lam, 1);
     }
     if (symmetric) mv.applyAndAccumulate(lam, Q.subarray(qOff, qOff + n), u, `adjoint iteration ${k}`);
     else mv.transposeAndAccumulate(Q.subarray(qOff, qOff + n), lam, u, `adjoint iteration ${k}`);
+    gs.project(k + 1, u, s);
     for (let j = 0; j <= k; j++) {
       const w = j === k ? 0.5 : 1;
-      Gamma[k * m + j] = w * (Pi[k * m + j] - dotRaw(u, 0, Q, j * n, n));
+      Gamma[k * m + j] = w * (Pi[k * m + j] - s[j]);
     }
     if (Lambda) Lambda.set(lam, k * n);
     // ξ = dq_k + γ_k r + Σ_j (Γ[k,j] + Γ[j,k]) q_j
     for (let i = 0; i < n; i++) next[i] = gamma[k] * r[i];
     if (dQ) axpyRaw(1, dQ, qOff, next, 0, n);
-    for (let j = 0; j < m; j++) axpyRaw(Gamma[k * m + j] + Gamma[j * m + k], Q, j * n, next, 0, n);
+    for (let j = 0; j < m; j++) coef[j] = Gamma[k * m + j] + Gamma[j * m + k];
+    gs.combine(m, coef, next, 1);
     const a = H[k * m + k];
     for (let i = 0; i < n; i++) next[i] += u[i] - a * lam[i];
     if (symmetric) {

@@ -1,7 +1,7 @@
 /** The Arnoldi iteration on raw typed arrays (the untaped forward pass behind `arnoldi`), with breakdown detection. */
 import { Tensor, allocate, type DType, type TypedArray } from '../tensor/index.js';
 import { applyRaw, type Matvec } from './matvec.js';
-import { GramSchmidtRows, normRaw } from './vectors.js';
+import { GramSchmidtRows, allocateBasis, normRaw } from './vectors.js';
 
 /** Everything the Arnoldi forward pass produces (and the adjoint pass needs). */
 export interface ArnoldiState {
@@ -27,7 +27,8 @@ export interface ArnoldiState {
 export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, params: P, K: number, reortho: 'full' | 'none', tol: number): ArnoldiState {
   const n = v0.shape[0];
   const dtype = v0.dtype;
-  const Q = allocate(dtype, K * n);
+  // Q lives in wasm memory where possible (allocateBasis): the Gram–Schmidt products and the adjoint's run on it there
+  const Q = allocateBasis(dtype, K, n);
   const H = new Float64Array(K * K);
   // The work vector is the residual's buffer: after the last step it holds r (no copy, one n-vector less).
   const residual = allocate(dtype, n);
@@ -38,7 +39,7 @@ export function arnoldiForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   for (let i = 0; i < n; i++) Q[i] = v[i] * c;
   let m = K;
   let broke = false;
-  // the rows of Q live in wasm memory too (mirrored once per row) for the Gram–Schmidt products
+  // (without a wasm-resident Q, e.g. above the size limit, the rows are mirrored into the wasm heap during the forward)
   const gs = new GramSchmidtRows(Q, K, n);
   try {
     gs.rowWritten(0);

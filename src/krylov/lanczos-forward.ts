@@ -1,7 +1,7 @@
 /** The Lanczos iteration on raw typed arrays (the untaped forward pass behind `lanczos`), with breakdown detection. */
 import { Tensor, allocate, type DType, type TypedArray } from '../tensor/index.js';
 import { applyRaw, type Matvec } from './matvec.js';
-import { GramSchmidtRows, axpyRaw, dotRaw, normRaw } from './vectors.js';
+import { GramSchmidtRows, allocateBasis, axpyRaw, dotRaw, normRaw } from './vectors.js';
 
 /** Everything the Lanczos forward pass produces (and the adjoint pass needs). */
 export interface LanczosState {
@@ -32,7 +32,9 @@ export interface LanczosState {
 export function lanczosForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, params: P, K: number, reortho: 'full' | 'none', tol: number): LanczosState {
   const n = v0.shape[0];
   const dtype = v0.dtype;
-  const Q = allocate(dtype, K * n);
+  // full reortho: Q lives in wasm memory where possible (allocateBasis), and the Gram–Schmidt products and the adjoint's
+  // projections run on it there
+  const Q = reortho === 'full' ? allocateBasis(dtype, K, n) : allocate(dtype, K * n);
   const alphas = new Float64Array(K);
   const betas = new Float64Array(K);
   // The work vector is the residual's buffer: after the last step it holds r (no copy, one n-vector less).
@@ -43,7 +45,7 @@ export function lanczosForwardRaw<P>(fn: string, matvec: Matvec<P>, v0: Tensor, 
   const c = 1 / normRaw(v, 0, n);
   for (let i = 0; i < n; i++) Q[i] = v[i] * c;
   let m = K;
-  // full reortho: the rows of Q live in wasm memory too (mirrored once per row) for the Gram–Schmidt products
+  // (without a wasm-resident Q, e.g. above the size limit, the rows are mirrored into the wasm heap during the forward)
   const gs = reortho === 'full' ? new GramSchmidtRows(Q, K, n) : null;
   try {
     gs?.rowWritten(0);

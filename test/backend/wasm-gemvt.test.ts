@@ -2,7 +2,8 @@
  * The transpose-matvec kernels (gemvt_f64 / gemvt_f32, src/backend/wasm/wat/gemvt.wat) against a plain double-loop
  * reference on odd sizes and across their column blocks, with NaN/Inf; the rows-times-matrix path of tt.matmul on
  * transposed and strided (sliced) operands; the wasm-resident row basis (WasmRowBasis) and GramSchmidtRows against the
- * TypeScript projectRows/combineRows; and Lanczos/Arnoldi with Gram–Schmidt on the wasm path against the TypeScript path
+ * TypeScript projectRows/combineRows; the basis stored in its own wasm memory (WasmBasis: one copy, used by the Lanczos
+ * forward and adjoint, released by the garbage collector); and Lanczos/Arnoldi with Gram–Schmidt on the wasm path against the TypeScript path
  * and a dense eigendecomposition.
  */
 import { expect } from 'chai';
@@ -10,8 +11,10 @@ import * as tt from '../../src/index.js';
 import { wasmAvailable, WasmRowBasis, residentStats } from '../../src/backend/wasm/index.js';
 import { wasmRuntime, wasmMatmul } from '../../src/backend/wasm/matmul.js';
 import { gemm } from '../../src/backend/cpu/matmul.js';
-import { GramSchmidtRows, combineRows, gramSchmidtThresholds, projectRows } from '../../src/krylov/vectors.js';
-import { rng, f64 } from './support.js';
+import { GramSchmidtRows, allocateBasis, basisOnWasm, combineRows, gramSchmidtThresholds, projectRows } from '../../src/krylov/vectors.js';
+import { WasmBasis, wasmBasisStats } from '../../src/backend/wasm/basis-memory.js';
+import { rng, f64, relDiff } from './support.js';
+import { pairing } from '../krylov/helpers.js';
 
 type Arr = Float64Array | Float32Array;
 
@@ -233,6 +236,30 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
       return { matvec: (v, th) => tt.add(lap(v, k), tt.mul(th, v)), theta: tt.tensor(f64(r, n, 0.5)), v0: tt.tensor(f64(r, n)) };
     }
 
+    /** Pull back the pairing of run(v0, θ) with cts, counting the wasm-basis products of each pass and the mirrors made. */
+    interface Counted { Q: Float64Array; fwd: number; bwd: number; mirrors: number; grads: tt.Tensor[] }
+    function pullbackCounted(limit: number, run: (v: tt.Tensor, th: tt.Tensor) => Record<string, tt.Tensor>, cts: Record<string, tt.Tensor>, v0: tt.Tensor, theta: tt.Tensor): Counted {
+      gramSchmidtThresholds.wasmMinLength = limit;
+      // count the mirrors (second copies of the basis in the shared kernels heap) made in either pass
+      let mirrors = 0;
+      const create = WasmRowBasis.create;
+      WasmRowBasis.create = (rows: number, len: number): WasmRowBasis | null => { mirrors++; return create.call(WasmRowBasis, rows, len); };
+      try {
+        const p0 = wasmBasisStats.products;
+        let Q: Float64Array | null = null;
+        const [, pb] = tt.vjp((v: tt.Tensor, th: tt.Tensor) => {
+          const res = run(v, th);
+          Q = res.Q._data as Float64Array;
+          return pairing(res, cts);
+        }, v0, theta);
+        const p1 = wasmBasisStats.products;
+        const grads = pb(tt.tensor(1)) as tt.Tensor[];
+        return { Q: Q!, fwd: p1 - p0, bwd: wasmBasisStats.products - p1, mirrors, grads };
+      } finally {
+        WasmRowBasis.create = create;
+      }
+    }
+
     it('lanczos (reortho full, n = 324 ≥ the wasm threshold): α, β, Q, residual agree with the TypeScript path to 1e-12 relative', () => {
       const { matvec, theta, v0 } = operator(18, 70);
       const run = (limit: number): tt.krylov.LanczosResult => {
@@ -287,6 +314,122 @@ describe('backend: wasm transpose-matvec (gemvt) and the wasm-resident Gram–Sc
           expect(d / s, `${reortho} ${key}`).to.be.below(1e-12);
         }
       }
+    });
+
+    it('WasmBasis / allocateBasis: a zeroed view over its own wasm memory; project / combine (any leading row) equal projectRows / combineRows; no mirror without mirror', () => {
+      const K = 7, n = 300;
+      const Q = allocateBasis('float64', K, n) as Float64Array;
+      expect(basisOnWasm(Q)).to.equal(true);
+      expect(Q.buffer).to.not.equal(wasmRuntime()!.k.memory.buffer); // not the shared kernels heap: its own memory
+      expect(Q.every((x) => x === 0)).to.equal(true);
+      const r = rng(62);
+      Q.set(f64(r, K * n));
+      const plain = Q.slice();
+      expect(basisOnWasm(plain)).to.equal(false);
+      const gs = new GramSchmidtRows(Q, K, n), gsTs = new GramSchmidtRows(plain, K, n, false);
+      expect([gs.inPlace, gs.onWasm, gsTs.onWasm]).to.deep.equal([true, true, false]);
+      const w0 = f64(r, n), coef = f64(r, K);
+      for (const row0 of [0, 2]) {
+        const rows = K - row0;
+        const h1 = new Float64Array(rows), h2 = new Float64Array(rows);
+        WasmBasis.of(Q)!.project(row0, rows, w0, h1);
+        projectRows(plain.subarray(row0 * n), rows, n, w0, h2);
+        const w1 = w0.slice(), w2 = w0.slice();
+        gs.combine(rows, coef, w1, -0.5, row0);
+        gsTs.combine(rows, coef, w2, -0.5, row0);
+        // the same ≤ n-term sums in two orders: a few ulps, far below 1e-12
+        for (let j = 0; j < rows; j++) expect(Math.abs(h1[j] - h2[j])).to.be.below(1e-12);
+        for (let i = 0; i < n; i++) expect(Math.abs(w1[i] - w2[i])).to.be.below(1e-12);
+      }
+      // a row of the basis itself as the vector: read in place
+      const h3 = new Float64Array(K), h4 = new Float64Array(K);
+      gs.project(K, Q.subarray(3 * n, 4 * n), h3);
+      projectRows(plain, K, n, plain.subarray(3 * n, 4 * n), h4);
+      for (let j = 0; j < K; j++) expect(Math.abs(h3[j] - h4[j])).to.be.below(1e-12);
+      // below the length threshold, in float32, or over the byte cap: a plain array
+      expect(basisOnWasm(allocateBasis('float64', K, 100))).to.equal(false);
+      expect(allocateBasis('float32', K, n)).to.be.instanceOf(Float32Array);
+      const savedMax = gramSchmidtThresholds.wasmMaxBytes;
+      try {
+        gramSchmidtThresholds.wasmMaxBytes = 8 * K * n - 1;
+        expect(basisOnWasm(allocateBasis('float64', K, n))).to.equal(false);
+      } finally {
+        gramSchmidtThresholds.wasmMaxBytes = savedMax;
+      }
+    });
+
+    it('lanczos full (n = 324): Q is the one wasm-resident copy, used by the forward and by the adjoint (no mirror); gradients equal the TypeScript path, backprop and finite differences', () => {
+      const { matvec, theta, v0 } = operator(18, 74);
+      const n = 324, K = 12;
+      const r = rng(75);
+      const cts: Record<string, tt.Tensor> = {
+        Q: tt.tensor(f64(r, K * n), { shape: [K, n] }), alphas: tt.tensor(f64(r, K)), betas: tt.tensor(f64(r, K - 1)),
+        residual: tt.tensor(f64(r, n)), initNormInv: tt.tensor(r()),
+      };
+      const run = (v: tt.Tensor, th: tt.Tensor): Record<string, tt.Tensor> =>
+        tt.krylov.lanczos(matvec, v, th, { depth: K, reortho: 'full' }) as unknown as Record<string, tt.Tensor>;
+      const pullback = (limit: number): Counted => pullbackCounted(limit, run, cts, v0, theta);
+      const onWasm = pullback(256), onTs = pullback(Infinity);
+      expect(basisOnWasm(onWasm.Q)).to.equal(true);
+      expect(basisOnWasm(onTs.Q)).to.equal(false);
+      // forward: two Gram–Schmidt passes (gemv + gemvt each) per step; backward: ≥ 3 products per step, all on Q in place
+      expect(onWasm.fwd).to.equal(4 * K);
+      expect(onWasm.bwd).to.be.at.least(3 * K);
+      expect([onTs.fwd, onTs.bwd]).to.deep.equal([0, 0]);
+      expect(onWasm.mirrors).to.equal(0); // no second copy of the basis, in either pass
+      // the same arithmetic up to the order of the K-term and n-term sums: ~1e-15 relative per product, amplified
+      // mildly by the 12 adjoint steps; 1e-12 relative to each gradient's size is a safe bound
+      for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), onTs.grads[i].data()), `argument ${i}`).to.be.below(1e-12);
+      // independent references: backprop through the taped iteration (rounding-level) and central differences
+      gramSchmidtThresholds.wasmMinLength = 256;
+      const loss = (gradient: 'adjoint' | 'backprop') => (v: tt.Tensor, th: tt.Tensor): tt.Tensor =>
+        pairing(tt.krylov.lanczos(matvec, v, th, { depth: K, reortho: 'full', gradient }) as unknown as Record<string, tt.Tensor>, cts);
+      const gb = tt.grad(loss('backprop'), { argnums: [0, 1] })(v0, theta) as tt.Tensor[];
+      for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), gb[i].data()), `backprop argument ${i}`).to.be.below(1e-9);
+      tt.testing.checkGrads(loss('adjoint'), [v0, theta], { rtol: 1e-6, directions: 3 });
+    });
+
+    it('arnoldi (full and none, n = 324): the adjoint runs its products on the wasm-resident Q (no mirror); gradients equal the TypeScript path, backprop and finite differences', () => {
+      const { matvec, theta, v0 } = operator(18, 77);
+      const n = 324, K = 10;
+      const r = rng(78);
+      const cts: Record<string, tt.Tensor> = {
+        Q: tt.tensor(f64(r, K * n), { shape: [K, n] }), H: tt.tensor(f64(r, K * K), { shape: [K, K] }),
+        residual: tt.tensor(f64(r, n)), initNormInv: tt.tensor(r()),
+      };
+      for (const reortho of ['full', 'none'] as const) {
+        const loss = (gradient: 'adjoint' | 'backprop') => (v: tt.Tensor, th: tt.Tensor): Record<string, tt.Tensor> =>
+          tt.krylov.arnoldi(matvec, v, th, { depth: K, reortho, gradient }) as unknown as Record<string, tt.Tensor>;
+        const onWasm = pullbackCounted(256, loss('adjoint'), cts, v0, theta), onTs = pullbackCounted(Infinity, loss('adjoint'), cts, v0, theta);
+        expect(basisOnWasm(onWasm.Q), reortho).to.equal(true);
+        expect(onWasm.fwd, reortho).to.equal((reortho === 'full' ? 4 : 2) * K);
+        expect(onWasm.bwd, reortho).to.be.at.least(2 * K);
+        expect([onWasm.mirrors, onTs.fwd, onTs.bwd], reortho).to.deep.equal([0, 0, 0]);
+        // same arithmetic up to the summation order of the products (see the Lanczos case): 1e-12 relative
+        for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), onTs.grads[i].data()), `${reortho} argument ${i}`).to.be.below(1e-12);
+        gramSchmidtThresholds.wasmMinLength = 256;
+        const gb = tt.grad((v: tt.Tensor, th: tt.Tensor) => pairing(loss('backprop')(v, th), cts), { argnums: [0, 1] })(v0, theta) as tt.Tensor[];
+        // the adjoint with projection 'none' is exact for the unprojected recursion only up to the loss of orthogonality
+        // of Q (one Gram–Schmidt pass, 10 steps of a well-conditioned operator): 1e-7 relative; 'full': rounding level
+        for (let i = 0; i < 2; i++) expect(relDiff(onWasm.grads[i].data(), gb[i].data()), `${reortho} backprop argument ${i}`).to.be.below(reortho === 'full' ? 1e-9 : 1e-7);
+        if (reortho === 'full') tt.testing.checkGrads((v: tt.Tensor, th: tt.Tensor) => pairing(loss('adjoint')(v, th), cts), [v0, theta], { rtol: 1e-6, directions: 3 });
+      }
+    });
+
+    it('the wasm memory of a Lanczos basis is released when Q is garbage-collected', async () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      expect(gc, 'mocha runs with --expose-gc (.mocharc)').to.be.a('function');
+      const { matvec, theta, v0 } = operator(18, 76);
+      const ref = ((): WeakRef<ArrayBuffer> => {
+        const res = tt.krylov.lanczos(matvec, v0, theta, { depth: 10, reortho: 'full' });
+        expect(basisOnWasm(res.Q._data)).to.equal(true);
+        return new WeakRef(res.Q._data.buffer as ArrayBuffer);
+      })();
+      for (let i = 0; i < 5 && ref.deref(); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc!();
+      }
+      expect(ref.deref()).to.equal(undefined);
     });
 
     it('a matvec that throws mid-iteration releases the wasm mirror (no leak in wasm memory)', () => {

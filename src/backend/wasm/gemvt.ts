@@ -2,6 +2,8 @@
  * A float64 row basis resident in wasm memory: a K×n row-major matrix whose rows are copied in once, as they are
  * written, so that repeated products with its leading rows — h = Q w (gemv_f64) and w −= Qᵀ h (gemvt_f64) in the
  * Gram–Schmidt steps of Lanczos and Arnoldi — run on the WebAssembly SIMD kernels without copying K·n values per step.
+ * Krylov bases are normally stored in their own wasm memory (basis-memory.ts: no copy at all); this mirror is the
+ * fallback for a basis that is not (over that memory's size limit, or a caller's own array).
  */
 import { wasmRuntime } from './matmul.js';
 import type { KernelExports } from './module.js';
