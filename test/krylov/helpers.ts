@@ -95,6 +95,10 @@ export interface RbfParams { logEll: tt.Tensor; logSf: tt.Tensor; logSn: tt.Tens
 export function rbfOperator(points: Float64Array, n: number): {
   matvec: (v: tt.Tensor, p: RbfParams) => tt.Tensor;
   dense: (p: RbfParams) => { K: Float64Array; dEll: Float64Array; dSf: Float64Array; dSn: Float64Array };
+  /** Squared distances ‖x_i − x_j‖² (n×n, row-major). */
+  D2: Float64Array;
+  /** exp(−D²/(2ℓ²)) for log ℓ = logEll (n×n; the cached array, valid until the next call with another ℓ). */
+  unitKernel: (logEll: number) => Float64Array;
 } {
   const D2 = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
@@ -147,7 +151,8 @@ export function rbfOperator(points: Float64Array, n: number): {
     for (let i = 0; i < n; i++) { K[i * n + i] += sn2; dSn[i * n + i] = 2 * sn2; }
     return { K, dEll, dSf, dSn };
   };
-  return { matvec: (v, p) => op(v, p.logEll, p.logSf, p.logSn), dense };
+  const unitKernel = (logEll: number): Float64Array => { kernel(logEll); return E; };
+  return { matvec: (v, p) => op(v, p.logEll, p.logSf, p.logSn), dense, D2, unitKernel };
 }
 
 /** Uniform random points in [0, side)² as a flat [x0, y0, x1, y1, …] array. */

@@ -6,14 +6,12 @@
 import { expect } from 'chai';
 import * as tt from '../../src/index.js';
 import { lowRankShiftParts, applyInverseSqrt } from '../../src/krylov/low-rank-shift.js';
-import { rng, randMatrix, randVector, randomPoints, relErr } from './helpers.js';
+import { rng, randMatrix, randVector, randomPoints, relErr, rbfOperator, type RbfParams } from './helpers.js';
 import { expectError } from '../support/errors.js';
 
-type RbfParams = { logEll: tt.Tensor; logSf: tt.Tensor; logSn: tt.Tensor };
-
 /**
- * K(θ) = σ_f² exp(−‖x_i − x_j‖²/(2ℓ²)) + σ_n² I with θ = (log ℓ, log σ_f, log σ_n): a cached dense matvec with a hand-written
- * VJP, the dense matrices K and ∂K/∂θ for references, and the pivoted-Cholesky preconditioner pieces a user operator supplies
+ * K(θ) = σ_f² exp(−‖x_i − x_j‖²/(2ℓ²)) + σ_n² I with θ = (log ℓ, log σ_f, log σ_n): helpers.rbfOperator's matvec and
+ * dense K, ∂K/∂θ for references, and the pivoted-Cholesky preconditioner pieces a user operator supplies
  * (float64 access for the pivots, differentiable columns σ_f² exp(−D²[:, I]/(2ℓ²)), differentiable shift σ_n²).
  */
 function rbfFixture(points: Float64Array, n: number): {
@@ -21,60 +19,16 @@ function rbfFixture(points: Float64Array, n: number): {
   dense: (p: RbfParams) => { K: Float64Array; dK: [Float64Array, Float64Array, Float64Array] };
   preconditioner: (rank: number, tol?: number) => tt.krylov.LowRankPreconditionerOptions<RbfParams>;
 } {
-  const D2 = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const dx = points[2 * i] - points[2 * j], dy = points[2 * i + 1] - points[2 * j + 1];
-    D2[i * n + j] = dx * dx + dy * dy;
-  }
-  const E = new Float64Array(n * n), ED = new Float64Array(n * n);
-  let cached = NaN;
-  const kernel = (le: number): void => {
-    if (le === cached) return;
-    const l2 = Math.exp(2 * le);
-    for (let i = 0; i < n * n; i++) { E[i] = Math.exp(-D2[i] / (2 * l2)); ED[i] = E[i] * D2[i] / l2; }
-    cached = le;
-  };
-  const mulRaw = (M: Float64Array, x: ArrayLike<number>): Float64Array => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) { let s = 0; const o = i * n; for (let j = 0; j < n; j++) s += M[o + j] * x[j]; out[i] = s; }
-    return out;
-  };
-  const forward = (v: tt.Tensor, le: tt.Tensor, ls: tt.Tensor, ln: tt.Tensor): [tt.Tensor, tt.Tensor[]] => {
-    kernel(le.item());
-    const sf2 = Math.exp(2 * ls.item()), sn2 = Math.exp(2 * ln.item());
-    const Ev = mulRaw(E, v._data);
-    for (let i = 0; i < n; i++) Ev[i] = sf2 * Ev[i] + sn2 * v._data[i];
-    return [tt.tensor(Ev), [v, le, ls, ln]];
-  };
-  const op = tt.customVjp(
-    (v: tt.Tensor, le: tt.Tensor, ls: tt.Tensor, ln: tt.Tensor): tt.Tensor => forward(v, le, ls, ln)[0],
-    forward,
-    ([v, le, ls, ln]: tt.Tensor[], g: tt.Tensor): unknown[] => {
-      kernel(le.item());
-      const sf2 = Math.exp(2 * ls.item()), sn2 = Math.exp(2 * ln.item());
-      const Eg = mulRaw(E, g._data), Ev = mulRaw(E, v._data), EDv = mulRaw(ED, v._data);
-      const gv = new Float64Array(n);
-      let dEll = 0, dSf = 0, dSn = 0;
-      for (let i = 0; i < n; i++) {
-        gv[i] = sf2 * Eg[i] + sn2 * g._data[i];
-        dEll += g._data[i] * sf2 * EDv[i]; dSf += g._data[i] * 2 * sf2 * Ev[i]; dSn += g._data[i] * 2 * sn2 * v._data[i];
-      }
-      return [tt.tensor(gv), tt.tensor(dEll), tt.tensor(dSf), tt.tensor(dSn)];
-    },
-  );
+  const { matvec, dense: denseParts, D2, unitKernel } = rbfOperator(points, n);
   const dense = (p: RbfParams): { K: Float64Array; dK: [Float64Array, Float64Array, Float64Array] } => {
-    kernel(p.logEll.item());
-    const sf2 = Math.exp(2 * p.logSf.item()), sn2 = Math.exp(2 * p.logSn.item());
-    const K = new Float64Array(n * n), dEll = new Float64Array(n * n), dSf = new Float64Array(n * n), dSn = new Float64Array(n * n);
-    for (let i = 0; i < n * n; i++) { K[i] = sf2 * E[i]; dEll[i] = sf2 * ED[i]; dSf[i] = 2 * sf2 * E[i]; }
-    for (let i = 0; i < n; i++) { K[i * n + i] += sn2; dSn[i * n + i] = 2 * sn2; }
+    const { K, dEll, dSf, dSn } = denseParts(p);
     return { K, dK: [dEll, dSf, dSn] };
   };
   const preconditioner = (rank: number, tol?: number): tt.krylov.LowRankPreconditionerOptions<RbfParams> => ({
     rank,
     tol,
     access: (p) => {
-      kernel(p.logEll.item());
+      const E = unitKernel(p.logEll.item());
       const sf2 = Math.exp(2 * p.logSf.item());
       return {
         size: n,
@@ -90,7 +44,7 @@ function rbfFixture(points: Float64Array, n: number): {
     },
     shift: (p) => tt.exp(tt.mul(2, p.logSn)),
   });
-  return { matvec: (v, p) => op(v, p.logEll, p.logSf, p.logSn), dense, preconditioner };
+  return { matvec, dense, preconditioner };
 }
 
 /** log det K and tr(K⁻¹ ∂K) for each ∂K, densely (K⁻¹ by tt.linalg.inv, log det by slogdet). */
