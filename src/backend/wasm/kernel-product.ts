@@ -8,9 +8,8 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { StationaryFamily } from '../types.js';
 import { wasmRuntime } from './matmul.js';
-import type { Staged } from './resident.js';
 import { threadedKernelProduct } from './kernel-threads.js';
-import { callKprod, kernelWorkBytes, profileShape, stageF64 } from './kernel-profile.js';
+import { callKprod, kernelWorkBytes, profileShape, releaseStaged, stageOperands } from './kernel-profile.js';
 
 /**
  * Size thresholds below which the TypeScript loops run (mutable, for tuning and tests): `pairs` = n·m kernel
@@ -33,27 +32,16 @@ export function wasmKernelProduct(family: StationaryFamily, order: number, x1: T
   const rt = wasmRuntime();
   if (!rt) return false;
   const { heap, resident } = rt, mem = rt.k.memory;
-  const staged: Staged[] = [];
-  const done = (ok: boolean): boolean => { for (const s of staged) resident.release(s); return ok; };
-  const s1 = stageF64(resident, heap, mem, x1);
-  if (!s1) return done(false);
-  staged.push(s1);
-  let s2 = s1;
-  if (x2 !== x1) {
-    const t = stageF64(resident, heap, mem, x2);
-    if (!t) return done(false);
-    staged.push(s2 = t);
-  }
-  const sv = stageF64(resident, heap, mem, v);
-  if (!sv) return done(false);
-  staged.push(sv);
+  const ops = stageOperands(resident, heap, mem, x1, x2, v);
+  if (!ops) return false;
+  const done = (ok: boolean): boolean => { releaseStaged(resident, ops.staged); return ok; };
   const outPtr = heap.alloc(n * c * 8);
   if (outPtr < 0) return done(false);
   const work = heap.alloc(kernelWorkBytes(d, c));
   if (work < 0) { heap.free(outPtr); return done(false); }
   // the square case x1 = x2 evaluates each unordered pair once (kprod_sym_f64); otherwise every pair (kprod_f64)
-  if (x2 === x1 && m === n) rt.k.kprod_sym_f64(shape.mode, shape.a, shape.c0, shape.c1, shape.c2, shape.deg, s1.ptr, sv.ptr, outPtr, n, d, c, work);
-  else callKprod(rt.k, shape, s1.ptr, s2.ptr, sv.ptr, outPtr, m, d, c, work, 0, n);
+  if (x2 === x1 && m === n) rt.k.kprod_sym_f64(shape.mode, shape.a, shape.c0, shape.c1, shape.c2, shape.deg, ops.x1, ops.v, outPtr, n, d, c, work);
+  else callKprod(rt.k, shape, ops.x1, ops.x2, ops.v, outPtr, m, d, c, work, 0, n);
   out.set(new Float64Array(mem.buffer, outPtr, n * c));
   heap.free(work);
   heap.free(outPtr);

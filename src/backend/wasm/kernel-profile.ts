@@ -54,6 +54,29 @@ export function stageF64(resident: ResidentArrays, heap: WasmHeap, memory: WebAs
   return { ptr, entry: null };
 }
 
+/** The three operands of a kernel product staged in wasm memory (x2 shares x1's staging when x2 === x1). */
+export interface StagedOperands { x1: number; x2: number; v: number; staged: Staged[] }
+
+/**
+ * Stage x1, x2 (once when x2 === x1) and v as float64 in wasm memory, or null (with everything staged so far released)
+ * when memory cannot grow; release the result with `releaseStaged`.
+ */
+export function stageOperands(resident: ResidentArrays, heap: WasmHeap, memory: WebAssembly.Memory, x1: TypedArray, x2: TypedArray, v: TypedArray): StagedOperands | null {
+  const staged: Staged[] = [];
+  for (const arr of x2 === x1 ? [x1, v] : [x1, x2, v]) {
+    const s = stageF64(resident, heap, memory, arr);
+    if (!s) { releaseStaged(resident, staged); return null; }
+    staged.push(s);
+  }
+  const [s1, s2, sv] = x2 === x1 ? [staged[0], staged[0], staged[1]] : staged;
+  return { x1: s1.ptr, x2: s2.ptr, v: sv.ptr, staged };
+}
+
+/** Release what stageOperands staged. */
+export function releaseStaged(resident: ResidentArrays, staged: readonly Staged[]): void {
+  for (const s of staged) resident.release(s);
+}
+
 /** Run kprod_f64 on rows [i0, i1) with the given addresses. */
 export function callKprod(ex: KernelExports, s: ProfileShape, x1: number, x2: number, v: number, out: number, m: number, d: number, c: number, work: number, i0: number, i1: number): void {
   ex.kprod_f64(s.mode, s.a, s.c0, s.c1, s.c2, s.deg, x1, x2, v, out, m, d, c, work, i0, i1);

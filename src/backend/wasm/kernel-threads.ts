@@ -10,10 +10,9 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import { TracetapeError } from '../../util/errors.js';
 import type { KernelExports } from './module.js';
-import type { Staged } from './resident.js';
 import { acquireWorkers, join, noteKernelSplit, post, requestedThreads, threadsInEffect } from './threads.js';
 import { ARGS, KPROD_ARGS, OP, OP_KPROD } from './worker-source.js';
-import { kernelWorkBytes, stageF64, type ProfileShape } from './kernel-profile.js';
+import { kernelWorkBytes, releaseStaged, stageOperands, type ProfileShape } from './kernel-profile.js';
 
 /** Kernel pairs (n·m) from which a product is split over the threads (with at least 8 rows). Mutable. */
 export const kernelThreadThreshold = { pairs: 1 << 18 };
@@ -60,25 +59,14 @@ export function threadedKernelProduct(shape: ProfileShape, x1: TypedArray, x2: T
   const chunk = kernelChunkRows(n, threads);
   const workers = got.workers.slice(0, Math.ceil(n / chunk) - 1); // at most one worker per chunk beyond this thread's
   const { heap, resident, memory } = p;
-  const staged: Staged[] = [];
+  const ops = stageOperands(resident, heap, memory, x1, x2, v);
+  if (!ops) return false;
   const allocated: number[] = [];
   const done = (ok: boolean): boolean => {
-    for (const s of staged) resident.release(s);
+    releaseStaged(resident, ops.staged);
     for (const a of allocated) heap.free(a);
     return ok;
   };
-  const s1 = stageF64(resident, heap, memory, x1);
-  if (!s1) return done(false);
-  staged.push(s1);
-  let s2 = s1;
-  if (x2 !== x1) {
-    const t = stageF64(resident, heap, memory, x2);
-    if (!t) return done(false);
-    staged.push(s2 = t);
-  }
-  const sv = stageF64(resident, heap, memory, v);
-  if (!sv) return done(false);
-  staged.push(sv);
   const outPtr = heap.alloc(n * c * 8);
   if (outPtr < 0) return done(false);
   allocated.push(outPtr);
@@ -95,7 +83,7 @@ export function threadedKernelProduct(shape: ProfileShape, x1: TypedArray, x2: T
     works.push(w);
   }
   Atomics.store(new Int32Array(memory.buffer, p.counter, 1), 0, 0); // the pool's chunk counter: jobs never overlap
-  const args = [shape.mode, shape.deg, s1.ptr, s2.ptr, sv.ptr, outPtr, m, d, c, 0, n, chunk, p.counter, params];
+  const args = [shape.mode, shape.deg, ops.x1, ops.x2, ops.v, outPtr, m, d, c, 0, n, chunk, p.counter, params];
   const WORK = KPROD_ARGS.indexOf('work');
   for (let i = 0; i < workers.length; i++) {
     const ctl = workers[i].ctl;
